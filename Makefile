@@ -1,0 +1,53 @@
+# Two commands: `make run` and `make test`. Everything else is a building block of those.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint check-migrations imports pytest messages worker beat serve clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+install: $(BIN)/activate messages
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+messages: $(BIN)/activate
+	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+serve: install
+	$(BIN)/gunicorn portal.wsgi:application --bind $(HOST):$(PORT) --workers 2
+
+worker: install
+	$(BIN)/celery -A portal worker -l info
+
+beat: install
+	$(BIN)/celery -A portal beat -l info
+
+lint: $(BIN)/activate
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-migrations: $(BIN)/activate
+	$(MANAGE) makemigrations --check --dry-run
+
+imports: $(BIN)/activate
+	$(BIN)/lint-imports
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint check-migrations imports pytest
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Cross-cutting building blocks below every app: base model, errors, API plumbing."""

@@ -1,0 +1,52 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County or district")
+    TOWNSHIP = "township", _("Township or subdistrict")
+    VILLAGE = "village", _("Village or community")
+
+
+class OrganisationKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    DEPARTMENT = "department", _("Government department")
+    INSTITUTION = "institution", _("Public institution or social organisation")
+
+
+class Role(models.TextChoices):
+    LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative")
+    HANDLER = "handler", _("Authorised handler")
+    CLERK = "clerk", _("Window clerk")
+    REVIEWER = "reviewer", _("Reviewer")
+    DEPARTMENT_HEAD = "department_head", _("Department head")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    CATALOGUE_ADMIN = "catalogue_admin", _("Catalogue administrator")
+
+
+# Roles a person holds in a legal person (acting for it) versus in a government department.
+ORGANISATION_ROLES = frozenset({Role.LEGAL_REPRESENTATIVE, Role.HANDLER})
+STAFF_ROLES = frozenset(
+    {Role.CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR, Role.CATALOGUE_ADMIN}
+)
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+    DENIED = "denied", _("Refused")
+
+
+class AuditAction(models.TextChoices):
+    REGISTER = "identity.register", _("Registration")
+    SIGN_IN = "identity.sign_in", _("Sign-in")
+    SIGN_OUT = "identity.sign_out", _("Sign-out")
+    PASSWORD_CHANGE = "identity.password_change", _("Password change")
+    PASSWORD_RESET = "identity.password_reset", _("Password reset")
+    TOTP_ENROL = "identity.totp_enrol", _("Authenticator registered")
+    AUTHORISATION_GRANT = "identity.authorisation_grant", _("Authorisation granted")
+    AUTHORISATION_REVOKE = "identity.authorisation_revoke", _("Authorisation revoked")
+    MEMBERSHIP_GRANT = "identity.membership_grant", _("Role granted")
+    ACCESS_DENIED = "access.denied", _("Access refused")

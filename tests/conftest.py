@@ -1,0 +1,64 @@
+"""Fixtures shared by the whole suite."""
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from portal.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+    settings.PORTAL_STAFF_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request) -> Iterator[None]:
+    """Tasks run in-process unless a test asks for a real worker (marker celery_worker)."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker_on_redis(settings) -> Iterator[None]:
+    """A real Celery worker (in a thread) consuming from Redis on a queue of its own."""
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL: a real broker for a real worker")
+    from celery.contrib.testing.worker import start_worker
+
+    queue = f"test-{uuid.uuid4().hex}"
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    with start_worker(celery_app, queues=[queue], perform_ping_check=False, pool="solo"):
+        yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client()
