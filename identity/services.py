@@ -77,7 +77,8 @@ def audit_record(
     # Normalised through JSON so the hash recomputed from the stored row is the same.
     detail = json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder))
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        # The row is made by a migration; get_or_create also survives a flushed database.
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
             actor=actor,
             actor_label=actor_label,

@@ -10,7 +10,7 @@ from identity.validators import credit_code_check_char, id_number_check_char
 PASSWORD = "Correct-Horse-42"
 
 
-def id_number(sequence: int, region: str = "420502", born: str = "19900307") -> str:
+def id_number(sequence: int, region: str = "420503", born: str = "19850101") -> str:
     first17 = f"{region}{born}{sequence % 1000:03d}"
     return first17 + id_number_check_char(first17)
 

@@ -23,7 +23,8 @@ ENV_CALL = re.compile(
     r"\benv(?:\.(?:str|bool|int|float|list|tuple|dict|json|url|path|db|db_url|"
     r"cache|cache_url|email|email_url|search_url))?\(\s*[\"']([A-Za-z_][A-Za-z0-9_]*)[\"']"
 )
-ENV_EXAMPLE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=")
+# "#NAME=" documents a variable whose default is derived from others.
+ENV_EXAMPLE_LINE = re.compile(r"^#?([A-Za-z_][A-Za-z0-9_]*)=")
 
 
 def settings_env_names() -> set[str]:
