@@ -15,10 +15,16 @@ class OneTimePasswordRequired(ValidationFailed):
 
 class AccountLocked(TooManyAttempts):
     code = "account_locked"
-    default_message = _(
-        "Too many failed sign-ins for this ID number from your address. "
-        "Please wait 15 minutes and try again, or reset your password."
-    )
+
+    def __init__(self, *, minutes: int, field: str | None = None) -> None:
+        super().__init__(
+            _(
+                "Too many failed sign-ins for this ID number from your address. "
+                "Please wait %(minutes)d minutes and try again, or reset your password."
+            )
+            % {"minutes": minutes},
+            field=field,
+        )
 
 
 class AccountInactive(NotAllowed):

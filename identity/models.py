@@ -5,13 +5,21 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from identity.constants import AuditOutcome, OrganisationKind, RegionLevel, Role
+from identity.constants import (
+    ORGANISATION_ROLES,
+    STAFF_ROLES,
+    AuditOutcome,
+    OrganisationKind,
+    RegionLevel,
+    Role,
+)
 from identity.validators import mask_id_number, validate_credit_code, validate_id_number
 
 
@@ -93,7 +101,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     id_number = models.CharField(
         _("citizen ID number"), max_length=18, unique=True, validators=[validate_id_number]
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -156,6 +164,23 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user.name} · {self.organisation.name} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        """A staff role belongs to a department; acting for a legal person does not."""
+        is_department = self.organisation.kind == OrganisationKind.DEPARTMENT
+        if self.role in STAFF_ROLES and not is_department:
+            raise ValidationError(
+                {"role": _("Staff roles can only be held in a government department.")}
+            )
+        if self.role in ORGANISATION_ROLES and is_department:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "A legal representative or handler acts for an enterprise, institution "
+                        "or social organisation, not for a government department."
+                    )
+                }
+            )
 
 
 class Authorisation(TimeStampedModel):

@@ -19,14 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.errors import NotFound, ValidationFailed
 from identity import selectors
-from identity.constants import (
-    ORGANISATION_ROLES,
-    STAFF_ROLES,
-    AuditAction,
-    AuditOutcome,
-    OrganisationKind,
-    Role,
-)
+from identity.constants import AuditAction, AuditOutcome, Role
 from identity.errors import (
     AccountInactive,
     AccountLocked,
@@ -210,7 +203,8 @@ def user_sign_in(
 
     user = authenticate(request, id_number=id_number, password=password)
     if getattr(request, "axes_locked_out", False):
-        raise refuse(AccountLocked(field="id_number"), "locked")
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        raise refuse(AccountLocked(minutes=minutes, field="id_number"), "locked")
     if user is None:
         inactive = User.objects.filter(id_number=id_number, is_active=False).first()
         if inactive is not None and inactive.check_password(password):
@@ -325,7 +319,9 @@ def totp_device_start(*, user: User) -> TOTPDevice:
 def totp_device_confirm(*, user: User, token: str, ip_address: str | None = None) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        raise NotFound(_("Start the authenticator set-up again."))
+        raise NotFound(
+            _("This authenticator set-up has expired. Please open the set-up page again.")
+        )
     if not device.verify_token(token.strip()):
         raise ValidationFailed(
             field="token",
@@ -402,15 +398,10 @@ def membership_grant(
     *, user: User, organisation: Organisation, role: str, granted_by: User | None = None
 ) -> Membership:
     """Give a person a role, checking the role fits the kind of organisation."""
-    if role in STAFF_ROLES and organisation.kind != OrganisationKind.DEPARTMENT:
-        raise ValidationFailed(
-            field="role", message=_("Staff roles can only be held in a government department.")
-        )
-    if role in ORGANISATION_ROLES and organisation.kind == OrganisationKind.DEPARTMENT:
-        raise ValidationFailed(
-            field="role",
-            message=_("A legal representative or handler acts for an enterprise or institution."),
-        )
+    try:
+        Membership(user=user, organisation=organisation, role=role).clean()
+    except ValidationError as error:
+        raise ValidationFailed(errors=error.message_dict) from None
     with transaction.atomic():
         if role == Role.LEGAL_REPRESENTATIVE:
             Membership.objects.filter(

@@ -51,7 +51,7 @@ def validate_id_number(value: str) -> str:
         )
     if number[:2] not in PROVINCE_CODES:
         raise ValidationError(
-            _("The first digits of this ID number are not a valid region code."),
+            _("The region code at the start of this ID number is not valid."),
             code="id_number_region",
         )
     try:

@@ -1,4 +1,5 @@
 from drf_spectacular.utils import extend_schema
+from knox import views as knox_views
 from knox.models import AuthToken
 from rest_framework import permissions, status
 from rest_framework.request import Request
@@ -52,3 +53,13 @@ class MeView(APIView):
         user = request.user
         user.active_memberships = list(selectors.memberships_of(user))
         return Response(MeSerializer(user).data)
+
+
+@extend_schema(request=None, responses={204: None})
+class LogoutView(knox_views.LogoutView):
+    """End the token used for this request."""
+
+
+@extend_schema(request=None, responses={204: None})
+class LogoutAllView(knox_views.LogoutAllView):
+    """End every token of the signed-in person (logout everywhere)."""
