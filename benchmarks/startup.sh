@@ -13,7 +13,7 @@ cd "$work/portal"
 start=$(date +%s.%N)
 setsid make run PORT="$port" >"$work/make-run.log" 2>&1 &
 pid=$!
-until curl -fsS -o /dev/null "http://127.0.0.1:$port/"; do
+until curl -fs -o /dev/null "http://127.0.0.1:$port/"; do
   kill -0 "$pid" 2>/dev/null || { echo "make run stopped:"; tail -20 "$work/make-run.log"; exit 1; }
   sleep 0.5
 done
@@ -25,6 +25,6 @@ kill -- -"$pid"; wait "$pid" 2>/dev/null || true
 start=$(date +%s.%N)
 setsid make run PORT="$port" >"$work/make-run-2.log" 2>&1 &
 pid=$!
-until curl -fsS -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.2; done
+until curl -fs -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.2; done
 end=$(date +%s.%N)
 printf 'make run, second time: %.1f s\n' "$(echo "$end - $start" | bc)"

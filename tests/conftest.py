@@ -62,3 +62,9 @@ def api_client():
 @pytest.fixture
 def client() -> Client:
     return Client()
+
+
+@pytest.fixture
+def english(client, settings) -> None:
+    """The test client has chosen English with the language switch."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

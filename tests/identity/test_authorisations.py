@@ -31,7 +31,7 @@ def _grant(client, agent, **changes):
         "valid_until": (timezone.localdate() + timedelta(days=90)).isoformat(),
         **changes,
     }
-    return client.post(PAGE, data, HTTP_ACCEPT_LANGUAGE="en")
+    return client.post(PAGE, data)
 
 
 def test_a_person_authorises_an_agent_for_all_matters(client, grandmother, grandson):
@@ -91,7 +91,7 @@ def test_an_expired_authorisation_is_not_active(grandmother, grandson):
     ],
 )
 def test_bad_grants_are_refused_on_the_field_and_keep_the_input(
-    client, grandmother, grandson, changes, field, message
+    english, client, grandmother, grandson, changes, field, message
 ):
     client.force_login(grandmother)
 
@@ -103,7 +103,7 @@ def test_bad_grants_are_refused_on_the_field_and_keep_the_input(
     assert not Authorisation.objects.exists()
 
 
-def test_nobody_can_authorise_themselves(client, grandmother):
+def test_nobody_can_authorise_themselves(english, client, grandmother):
     client.force_login(grandmother)
 
     response = _grant(client, grandmother)

@@ -45,10 +45,10 @@ def test_changing_the_password_keeps_the_session(client, person):
         ),
     ],
 )
-def test_a_refused_change_leaves_the_password_alone(client, person, data, field, message):
+def test_a_refused_change_leaves_the_password_alone(english, client, person, data, field, message):
     client.force_login(person)
 
-    response = client.post("/accounts/password/", data, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post("/accounts/password/", data)
 
     assert response.status_code == 200
     assert message in response.context["form"].errors[field]

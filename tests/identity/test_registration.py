@@ -96,7 +96,7 @@ def test_registration_in_the_browser_signs_the_person_in(client):
     assert "420502199003071234" not in response.content.decode()
 
 
-def test_a_browser_error_keeps_what_was_typed_except_the_password(client):
+def test_a_browser_error_keeps_what_was_typed_except_the_password(english, client):
     response = client.post(
         "/accounts/register/",
         {
@@ -105,7 +105,6 @@ def test_a_browser_error_keeps_what_was_typed_except_the_password(client):
             "phone": "13800000001",
             "password_again": VALID["password"],
         },
-        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 200
@@ -120,10 +119,8 @@ def test_a_browser_error_keeps_what_was_typed_except_the_password(client):
     assert not User.objects.exists()
 
 
-def test_mismatched_passwords_are_caught_before_anything_is_created(client):
-    response = client.post(
-        "/accounts/register/", {**VALID, "password_again": "Other-2026!"}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+def test_mismatched_passwords_are_caught_before_anything_is_created(english, client):
+    response = client.post("/accounts/register/", {**VALID, "password_again": "Other-2026!"})
 
     assert response.context["form"].errors["password_again"] == ["The two passwords do not match."]
     assert not User.objects.exists()

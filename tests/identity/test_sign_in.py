@@ -91,14 +91,12 @@ def test_the_lockout_does_not_store_the_id_number(api_client, person):
     assert len(attempt.username) == 32
 
 
-def test_the_browser_sign_in_shows_the_lockout_on_the_form(client, person):
+def test_the_browser_sign_in_shows_the_lockout_on_the_form(english, client, person):
     for _attempt in range(5):
         client.post("/accounts/sign-in/", {"id_number": person.id_number, "password": "wrong"})
 
     response = client.post(
-        "/accounts/sign-in/",
-        {"id_number": person.id_number, "password": PASSWORD},
-        HTTP_ACCEPT_LANGUAGE="en",
+        "/accounts/sign-in/", {"id_number": person.id_number, "password": PASSWORD}
     )
 
     assert response.status_code == 429

@@ -23,12 +23,12 @@ def test_staff_register_an_authenticator_by_scanning_and_confirming(client):
     assert device.confirmed
 
 
-def test_a_wrong_code_leaves_the_authenticator_unconfirmed(client):
+def test_a_wrong_code_leaves_the_authenticator_unconfirmed(english, client):
     user = MembershipFactory(role=Role.CLERK).user
     client.force_login(user)
     client.get("/accounts/two-factor/")
 
-    response = client.post("/accounts/two-factor/", {"token": "000000"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post("/accounts/two-factor/", {"token": "000000"})
 
     assert response.context["form"].errors["token"] == [
         "The code does not match. Check the time on your phone and try again."

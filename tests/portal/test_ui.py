@@ -19,6 +19,18 @@ def test_the_home_page_is_in_simplified_chinese_by_default(client):
     assert "政务服务网" in html
 
 
+def test_pages_stay_chinese_whatever_the_browser_asks(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert '<html lang="zh-hans"' in response.content.decode()
+
+
+def test_the_api_honours_accept_language_for_integrators(api_client):
+    response = api_client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.json()["detail"] == "Authentication credentials were not provided."
+
+
 def test_english_is_one_switch_away_and_is_remembered_for_the_person(client):
     user = UserFactory()
     client.force_login(user)
@@ -87,24 +99,22 @@ def test_catalogue_admins_with_admin_access_see_the_administration(client):
     assert "/admin/" in _nav_urls(client.get("/"))
 
 
-def test_the_profile_masks_the_id_number_and_lists_roles(client):
+def test_the_profile_masks_the_id_number_and_lists_roles(english, client):
     membership = MembershipFactory(role=Role.REVIEWER, user__id_number="420502199003071234")
     client.force_login(membership.user)
 
-    html = client.get("/accounts/profile/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get("/accounts/profile/").content.decode()
 
     assert "4205**********1234" in html
     assert "420502199003071234" not in html
     assert membership.organisation.name in html
 
 
-def test_contact_details_are_validated_on_their_field(client):
+def test_contact_details_are_validated_on_their_field(english, client):
     user = UserFactory(phone="13800000001")
     client.force_login(user)
 
-    response = client.post(
-        "/accounts/profile/", {"phone": "99", "email": "a@example.com"}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.post("/accounts/profile/", {"phone": "99", "email": "a@example.com"})
 
     assert response.context["form"].errors["phone"] == [
         "Enter an 11-digit mobile number starting with 1."
