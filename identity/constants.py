@@ -16,6 +16,28 @@ class OrganisationKind(models.TextChoices):
     INSTITUTION = "institution", _("Public institution or social organisation")
 
 
+class Sector(models.TextChoices):
+    """The line of government a department belongs to, the same in every region; the
+    catalogue names the sector that owns a matter (e.g. market regulation)."""
+
+    GOVERNMENT_SERVICES = "government_services", _("Government services administration")
+    DEVELOPMENT_REFORM = "development_reform", _("Development and reform")
+    NATURAL_RESOURCES = "natural_resources", _("Natural resources and planning")
+    HOUSING_CONSTRUCTION = "housing_construction", _("Housing and urban-rural development")
+    ECOLOGY_ENVIRONMENT = "ecology_environment", _("Ecology and environment")
+    MARKET_REGULATION = "market_regulation", _("Market regulation")
+    PUBLIC_SECURITY = "public_security", _("Public security")
+    HUMAN_RESOURCES = "human_resources", _("Human resources and social security")
+    HEALTH = "health", _("Health")
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")
+    TAXATION = "taxation", _("Taxation")
+    HOUSING_FUND = "housing_fund", _("Housing provident fund")
+    DISABLED_PERSONS = "disabled_persons", _("Disabled persons' federation")
+    EDUCATION = "education", _("Education")
+    MEDICAL_SECURITY = "medical_security", _("Medical security")
+    TRANSPORT = "transport", _("Transport")
+
+
 class Role(models.TextChoices):
     LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative")
     HANDLER = "handler", _("Authorised handler")

@@ -19,6 +19,7 @@ from identity.constants import (
     OrganisationKind,
     RegionLevel,
     Role,
+    Sector,
 )
 from identity.validators import mask_id_number, validate_credit_code, validate_id_number
 
@@ -58,6 +59,13 @@ class Organisation(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=128)
     kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices)
+    sector = models.CharField(
+        _("sector"),
+        max_length=32,
+        choices=Sector.choices,
+        blank=True,
+        help_text=_("For government departments: the line of government it belongs to."),
+    )
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations"
     )

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from identity import services
-from identity.constants import OrganisationKind, RegionLevel, Role
+from identity.constants import OrganisationKind, RegionLevel, Role, Sector
 from identity.models import Membership, Organisation, Region, User
 
 DEMO_PASSWORD = "Demo-2026!"  # noqa: S105 - published demo credential, see README
@@ -37,22 +37,22 @@ CITY = "420500000000"
 
 # Departments of 宜昌市 named in the seeds, with valid unified social credit codes.
 DEPARTMENTS = {
-    "zwfw": ("11420500MB00000011", "宜昌市政务服务和大数据管理局"),
-    "fgw": ("11420500MB00000024", "宜昌市发展和改革委员会"),
-    "zrzy": ("11420500MB00000037", "宜昌市自然资源和规划局"),
-    "zjj": ("11420500MB0000004A", "宜昌市住房和城乡建设局"),
-    "sthj": ("11420500MB0000005D", "宜昌市生态环境局"),
-    "scjg": ("11420500MB0000006G", "宜昌市市场监督管理局"),
-    "gaj": ("11420500MB0000007K", "宜昌市公安局"),
-    "rsj": ("11420500MB0000008N", "宜昌市人力资源和社会保障局"),
-    "wjw": ("11420500MB0000009R", "宜昌市卫生健康委员会"),
-    "mzj": ("11420500MB0000010Y", "宜昌市民政局"),
-    "swj": ("11420500MB00000112", "国家税务总局宜昌市税务局"),
-    "gjj": ("11420500MB00000125", "宜昌市住房公积金中心"),
-    "cl": ("11420500MB00000138", "宜昌市残疾人联合会"),
-    "jyj": ("11420500MB0000014B", "宜昌市教育局"),
-    "ybj": ("11420500MB0000015E", "宜昌市医疗保障局"),
-    "jtj": ("11420500MB0000016H", "宜昌市交通运输局"),
+    "zwfw": ("11420500MB00000011", "宜昌市政务服务和大数据管理局", Sector.GOVERNMENT_SERVICES),
+    "fgw": ("11420500MB00000024", "宜昌市发展和改革委员会", Sector.DEVELOPMENT_REFORM),
+    "zrzy": ("11420500MB00000037", "宜昌市自然资源和规划局", Sector.NATURAL_RESOURCES),
+    "zjj": ("11420500MB0000004A", "宜昌市住房和城乡建设局", Sector.HOUSING_CONSTRUCTION),
+    "sthj": ("11420500MB0000005D", "宜昌市生态环境局", Sector.ECOLOGY_ENVIRONMENT),
+    "scjg": ("11420500MB0000006G", "宜昌市市场监督管理局", Sector.MARKET_REGULATION),
+    "gaj": ("11420500MB0000007K", "宜昌市公安局", Sector.PUBLIC_SECURITY),
+    "rsj": ("11420500MB0000008N", "宜昌市人力资源和社会保障局", Sector.HUMAN_RESOURCES),
+    "wjw": ("11420500MB0000009R", "宜昌市卫生健康委员会", Sector.HEALTH),
+    "mzj": ("11420500MB0000010Y", "宜昌市民政局", Sector.CIVIL_AFFAIRS),
+    "swj": ("11420500MB00000112", "国家税务总局宜昌市税务局", Sector.TAXATION),
+    "gjj": ("11420500MB00000125", "宜昌市住房公积金中心", Sector.HOUSING_FUND),
+    "cl": ("11420500MB00000138", "宜昌市残疾人联合会", Sector.DISABLED_PERSONS),
+    "jyj": ("11420500MB0000014B", "宜昌市教育局", Sector.EDUCATION),
+    "ybj": ("11420500MB0000015E", "宜昌市医疗保障局", Sector.MEDICAL_SECURITY),
+    "jtj": ("11420500MB0000016H", "宜昌市交通运输局", Sector.TRANSPORT),
 }
 
 ENTERPRISE = ("91420500MA49ABCDED", "宜昌示例科技有限公司")
@@ -96,10 +96,15 @@ def seed_regions() -> dict[str, Region]:
 
 def seed_organisations(regions: dict[str, Region]) -> dict[str, Organisation]:
     organisations = {}
-    for key, (credit_code, name) in DEPARTMENTS.items():
+    for key, (credit_code, name, sector) in DEPARTMENTS.items():
         organisations[key], _created = Organisation.objects.update_or_create(
             credit_code=credit_code,
-            defaults={"name": name, "kind": OrganisationKind.DEPARTMENT, "region": regions[CITY]},
+            defaults={
+                "name": name,
+                "kind": OrganisationKind.DEPARTMENT,
+                "sector": sector,
+                "region": regions[CITY],
+            },
         )
     organisations["enterprise"], _created = Organisation.objects.update_or_create(
         credit_code=ENTERPRISE[0],

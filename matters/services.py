@@ -1,0 +1,188 @@
+"""Writes of the catalogue: implementations and their versions, publishing, bundles."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from pypinyin import Style, lazy_pinyin
+
+from core.errors import ValidationFailed
+from identity.models import Organisation, Region, User
+from identity.services import audit_record
+from matters.constants import VersionStatus
+from matters.errors import VersionNotDraft, VersionNotEditable, VersionNotPublished
+from matters.models import (
+    FeeItem,
+    FormField,
+    Implementation,
+    ImplementationVersion,
+    Material,
+    Matter,
+)
+
+
+def name_initials(name: str) -> str:
+    """企业设立登记 → qysldj: what people type when they search by pinyin initials."""
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(part for part in letters if part.isascii() and part.isalnum()).lower()
+
+
+def _validated(instance: Any, *, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise ValidationFailed(errors=error.message_dict) from None
+
+
+def implementation_create(
+    *,
+    matter: Matter,
+    region: Region,
+    department: Organisation,
+    suffix: str = "1-00",
+    actor: User | None = None,
+    **version_fields: Any,
+) -> ImplementationVersion:
+    """Create an implementation with its first version, as a draft."""
+    implementation = Implementation(
+        matter=matter, region=region, department=department, suffix=suffix
+    )
+    implementation.code = Implementation.build_code(
+        basic_code=matter.basic_code,
+        region_code=region.code,
+        credit_code=department.credit_code,
+        suffix=suffix,
+    )
+    _validated(implementation)
+    version_fields.setdefault("name", matter.name)
+    version = ImplementationVersion(
+        implementation=implementation, number=1, created_by=actor, **version_fields
+    )
+    _validated(version, exclude=["implementation"])
+    with transaction.atomic():
+        implementation.save()
+        version.implementation = implementation
+        version.name_initials = name_initials(version.name)
+        version.save()
+        audit_record(
+            action="matters.implementation_create",
+            actor=actor,
+            target=implementation,
+            detail={"code": implementation.code},
+        )
+    return version
+
+
+def version_update(
+    *, version: ImplementationVersion, actor: User | None = None, **fields: Any
+) -> ImplementationVersion:
+    """Change a draft version's elements; published and retired versions are frozen."""
+    with transaction.atomic():
+        # The status is read under lock: an object loaded earlier may have been published since.
+        status = (
+            ImplementationVersion.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=version.pk)
+        )
+        if status != VersionStatus.DRAFT:
+            raise VersionNotEditable()
+        for name, value in fields.items():
+            setattr(version, name, value)
+        _validated(version)
+        version.name_initials = name_initials(version.name)
+        version.save()
+        audit_record(
+            action="matters.version_update",
+            actor=actor,
+            target=version,
+            detail={"fields": sorted(fields)},
+        )
+    return version
+
+
+def version_draft_from(
+    *, version: ImplementationVersion, actor: User | None = None, change_note: str = ""
+) -> ImplementationVersion:
+    """Start editing: copy a version (with materials, fees and form fields) into a new draft.
+
+    An existing draft of the same implementation is returned instead of making a second one.
+    """
+    with transaction.atomic():
+        implementation = Implementation.objects.select_for_update().get(
+            pk=version.implementation_id
+        )
+        existing = implementation.versions.filter(status=VersionStatus.DRAFT).first()
+        if existing is not None:
+            return existing
+        number = (implementation.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        source_pk = version.pk
+        draft = ImplementationVersion.objects.get(pk=source_pk)
+        draft.pk = None
+        draft.id = None
+        draft._state.adding = True
+        draft.number = number
+        draft.status = VersionStatus.DRAFT
+        draft.published_at = draft.retired_at = None
+        draft.created_by = actor
+        draft.change_note = change_note
+        draft.save()
+        for model in (Material, FeeItem, FormField):
+            copies = []
+            for child in model.objects.filter(version_id=source_pk).order_by("pk"):
+                child.pk = None
+                child.id = None
+                child.version = draft
+                copies.append(child)
+            model.objects.bulk_create(copies)
+        audit_record(
+            action="matters.version_draft",
+            actor=actor,
+            target=draft,
+            detail={"implementation": implementation.code, "number": number},
+        )
+    return draft
+
+
+def version_publish(
+    *, version: ImplementationVersion, actor: User | None = None
+) -> ImplementationVersion:
+    """Publish a draft; the version published before it is retired in the same step."""
+    with transaction.atomic():
+        Implementation.objects.select_for_update().get(pk=version.implementation_id)
+        version = ImplementationVersion.objects.select_for_update().get(pk=version.pk)
+        if version.status != VersionStatus.DRAFT:
+            raise VersionNotDraft()
+        _validated(version)
+        now = timezone.now()
+        previous = ImplementationVersion.objects.filter(
+            implementation_id=version.implementation_id, status=VersionStatus.PUBLISHED
+        )
+        retired = [p.number for p in previous]
+        previous.update(status=VersionStatus.RETIRED, retired_at=now, updated_at=now)
+        version.status = VersionStatus.PUBLISHED
+        version.published_at = now
+        version.save(update_fields=["status", "published_at", "updated_at"])
+        audit_record(
+            action="matters.version_publish",
+            actor=actor,
+            target=version,
+            detail={"number": version.number, "retired": retired},
+        )
+    return version
+
+
+def version_retire(
+    *, version: ImplementationVersion, actor: User | None = None
+) -> ImplementationVersion:
+    """Withdraw a published version: the implementation is no longer offered."""
+    with transaction.atomic():
+        version = ImplementationVersion.objects.select_for_update().get(pk=version.pk)
+        if version.status != VersionStatus.PUBLISHED:
+            raise VersionNotPublished()
+        version.status = VersionStatus.RETIRED
+        version.retired_at = timezone.now()
+        version.save(update_fields=["status", "retired_at", "updated_at"])
+        audit_record(action="matters.version_retire", actor=actor, target=version)
+    return version
