@@ -160,8 +160,9 @@ class ImplementationVersion(TimeStampedModel):
     change_note = models.CharField(_("what changed"), max_length=200, blank=True)
 
     name = models.CharField(_("name"), max_length=128)
-    # Initials of the name's pinyin (企业设立登记 → qysldj), kept for searching.
-    name_initials = models.CharField(max_length=128, blank=True, editable=False, db_index=True)
+    # What search matches, lower-cased: the name, its pinyin initials (企业设立登记 → qysldj)
+    # and the implementation code. Only this row's own values, so it cannot go stale.
+    search_text = models.CharField(max_length=400, blank=True, editable=False)
     legal_basis = models.TextField(_("legal basis"))
     conditions = models.TextField(_("conditions for acceptance"))
     process = models.TextField(_("procedure"), blank=True)

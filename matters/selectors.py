@@ -2,14 +2,17 @@
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from matters.constants import VersionStatus
+from matters.calendar import WorkingCalendar, year_is_known
+from matters.constants import CalendarDayKind, VersionStatus
 from matters.errors import SearchTooLong
 from matters.models import (
     Bundle,
     BundleItem,
+    CalendarOverride,
     FormField,
     Implementation,
     ImplementationVersion,
@@ -50,12 +53,7 @@ def implementation_search(
     filters (department credit code, region code, depth, handling kind, 最多跑一次, theme)."""
     versions = published_versions()
     for term in _search_terms(q):
-        match = Q(name__icontains=term) | Q(implementation__matter__name__icontains=term)
-        if term.isascii():
-            match |= Q(name_initials__contains=term.lower()) | Q(
-                implementation__code__startswith=term.upper()
-            )
-        versions = versions.filter(match)
+        versions = versions.filter(search_text__contains=term.lower())
     if department:
         versions = versions.filter(implementation__department__credit_code=department)
     if region:
@@ -70,7 +68,8 @@ def implementation_search(
         versions = versions.filter(implementation__matter__themes__code=theme)
     if audience:
         versions = versions.filter(implementation__matter__audience__in=[audience, "both"])
-    return versions.order_by("implementation__matter__basic_code", "implementation__code")
+    # An implementation code starts with its basic code: one key orders by both.
+    return versions.order_by("implementation__code")
 
 
 def published_version(code: str) -> ImplementationVersion | None:
@@ -150,3 +149,18 @@ def bundle_merged(bundle: Bundle) -> MergedBundle:
                 seen_materials.add(material.key)
                 merged.materials.append(material)
     return merged
+
+
+def working_calendar() -> WorkingCalendar:
+    """The working-day calendar with the admins' overrides (few rows: loaded whole)."""
+    overrides = {
+        day: kind == CalendarDayKind.WORKDAY
+        for day, kind in CalendarOverride.objects.values_list("date", "kind")
+    }
+    return WorkingCalendar(overrides=overrides)
+
+
+def calendar_years_needing_attention(*, today: date) -> list[int]:
+    """This year and next if the bundled calendar does not know them: admins should enter
+    that year's holidays and make-up days as overrides."""
+    return [year for year in (today.year, today.year + 1) if not year_is_known(year)]

@@ -29,6 +29,10 @@ def name_initials(name: str) -> str:
     return "".join(part for part in letters if part.isascii() and part.isalnum()).lower()
 
 
+def search_text(*, name: str, code: str) -> str:
+    return f"{name} {name_initials(name)} {code}".lower()
+
+
 def _validated(instance: Any, *, exclude: list[str] | None = None) -> None:
     try:
         instance.full_clean(exclude=exclude)
@@ -55,7 +59,8 @@ def implementation_create(
         credit_code=department.credit_code,
         suffix=suffix,
     )
-    _validated(implementation)
+    # The code is derived from validated parts: report errors on the parts, not on the code.
+    _validated(implementation, exclude=["code"])
     version_fields.setdefault("name", matter.name)
     version = ImplementationVersion(
         implementation=implementation, number=1, created_by=actor, **version_fields
@@ -64,7 +69,7 @@ def implementation_create(
     with transaction.atomic():
         implementation.save()
         version.implementation = implementation
-        version.name_initials = name_initials(version.name)
+        version.search_text = search_text(name=version.name, code=implementation.code)
         version.save()
         audit_record(
             action="matters.implementation_create",
@@ -91,7 +96,9 @@ def version_update(
         for name, value in fields.items():
             setattr(version, name, value)
         _validated(version)
-        version.name_initials = name_initials(version.name)
+        version.search_text = search_text(
+            name=version.name, code=version.implementation.code
+        )
         version.save()
         audit_record(
             action="matters.version_update",

@@ -11,10 +11,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("identity.urls")),
+    path("services/", include("matters.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("identity.api.urls")),
+    path("api/v1/", include("matters.api.urls")),
 ]
 
 handler403 = "portal.views.permission_denied"

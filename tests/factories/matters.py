@@ -22,7 +22,7 @@ from matters.models import (
     Matter,
     Theme,
 )
-from matters.services import name_initials
+from matters.services import search_text
 from tests.factories.identity import DepartmentFactory, RegionFactory
 
 
@@ -80,7 +80,9 @@ class VersionFactory(factory.django.DjangoModelFactory):
     status = VersionStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
     name = factory.LazyAttribute(lambda o: o.implementation.matter.name)
-    name_initials = factory.LazyAttribute(lambda o: name_initials(o.name))
+    search_text = factory.LazyAttribute(
+        lambda o: search_text(name=o.name, code=o.implementation.code)
+    )
     legal_basis = "《中华人民共和国行政许可法》"
     conditions = "申请人符合法定条件。"
     handling_kind = HandlingKind.PROMISED
