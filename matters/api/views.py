@@ -1,11 +1,9 @@
 """The public catalogue API (API.md): published versions only, no sign-in needed."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
-from rest_framework.generics import GenericAPIView
-from rest_framework.request import Request
-from rest_framework.response import Response
+from rest_framework import generics, permissions
 
 from matters import selectors
 from matters.api.serializers import (
@@ -15,48 +13,49 @@ from matters.api.serializers import (
     ImplementationSummarySerializer,
     SearchParamsSerializer,
 )
+from matters.models import Bundle, ImplementationVersion
 
 
-class PublicCatalogueView(GenericAPIView):
+class MatterListView(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
-
-
-class MatterListView(PublicCatalogueView):
     serializer_class = ImplementationSummarySerializer
 
     @extend_schema(parameters=[SearchParamsSerializer])
-    def get(self, request: Request) -> Response:
-        params = SearchParamsSerializer(data=request.query_params)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[ImplementationVersion]:
+        params = SearchParamsSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        versions = selectors.implementation_search(**params.validated_data)
-        page = self.paginate_queryset(versions)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return selectors.implementation_search(**params.validated_data)
 
 
-class MatterDetailView(PublicCatalogueView):
+class MatterDetailView(generics.RetrieveAPIView):
+    permission_classes = [permissions.AllowAny]
     serializer_class = ImplementationDetailSerializer
 
-    def get(self, request: Request, code: str) -> Response:
-        version = selectors.published_version(code)
+    def get_object(self) -> ImplementationVersion:
+        version = selectors.published_version(self.kwargs["code"])
         if version is None:
             raise Http404
-        return Response(self.get_serializer(version).data)
+        return version
 
 
-class BundleListView(PublicCatalogueView):
+class BundleListView(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
     serializer_class = BundleSummarySerializer
 
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.published_bundles())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def get_queryset(self) -> QuerySet[Bundle]:
+        return selectors.published_bundles()
 
 
-class BundleDetailView(PublicCatalogueView):
+class BundleDetailView(generics.RetrieveAPIView):
+    permission_classes = [permissions.AllowAny]
     serializer_class = BundleDetailSerializer
 
-    def get(self, request: Request, code: str) -> Response:
-        bundle = selectors.bundle_published(code)
+    def get_object(self) -> Bundle:
+        bundle = selectors.bundle_published(self.kwargs["code"])
         if bundle is None:
             raise Http404
         bundle.merged = selectors.bundle_merged(bundle)
-        return Response(self.get_serializer(bundle).data)
+        return bundle

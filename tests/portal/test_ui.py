@@ -83,13 +83,18 @@ def test_preferences_never_redirect_off_site(client):
 
 
 def test_visitors_see_only_public_navigation(client):
-    assert _nav_urls(client.get("/")) == ["/"]
+    assert _nav_urls(client.get("/")) == ["/", "/services/"]
 
 
 def test_citizens_see_their_space_but_not_the_administration(client):
     client.force_login(UserFactory())
 
-    assert _nav_urls(client.get("/")) == ["/", "/accounts/profile/", "/accounts/authorisations/"]
+    assert _nav_urls(client.get("/")) == [
+        "/",
+        "/services/",
+        "/accounts/profile/",
+        "/accounts/authorisations/",
+    ]
 
 
 def test_catalogue_admins_with_admin_access_see_the_administration(client):
