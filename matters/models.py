@@ -40,7 +40,6 @@ suffix_validator = RegexValidator(
 )
 field_key_validator = RegexValidator(
     FIELD_KEY_PATTERN,
-    IMPLEMENTATION_CODE_PATTERN,
     _("A key starts with a lowercase letter and has only lowercase letters, digits and _."),
 )
 

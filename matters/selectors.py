@@ -4,8 +4,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
+from identity.models import Organisation, Region
 from matters.calendar import WorkingCalendar, year_is_known
 from matters.constants import CalendarDayKind, VersionStatus
 from matters.errors import SearchTooLong
@@ -164,3 +165,52 @@ def calendar_years_needing_attention(*, today: date) -> list[int]:
     """This year and next if the bundled calendar does not know them: admins should enter
     that year's holidays and make-up days as overrides."""
     return [year for year in (today.year, today.year + 1) if not year_is_known(year)]
+
+
+def _published_in(field: str) -> Exists:
+    return Exists(
+        ImplementationVersion.objects.filter(
+            status=VersionStatus.PUBLISHED, **{f"implementation__{field}": OuterRef("pk")}
+        )
+    )
+
+
+def departments_offering_services() -> QuerySet[Organisation]:
+    """Departments with at least one published service (a semi-join: cheap at any size)."""
+    return Organisation.objects.filter(_published_in("department")).order_by("name")
+
+
+def regions_offering_services() -> QuerySet[Region]:
+    return Region.objects.filter(_published_in("region")).order_by("code")
+
+
+def departments_with_service_counts() -> QuerySet[Organisation]:
+    """Departments with how many published services each, for the catalogue home."""
+    return (
+        Organisation.objects.filter(implementations__versions__status=VersionStatus.PUBLISHED)
+        .annotate(published_count=Count("implementations", distinct=True))
+        .order_by("name")
+    )
+
+
+def regions_with_service_counts() -> QuerySet[Region]:
+    return (
+        Region.objects.filter(implementations__versions__status=VersionStatus.PUBLISHED)
+        .annotate(published_count=Count("implementations", distinct=True))
+        .order_by("code")
+    )
+
+
+def public_version_history(implementation: Implementation) -> QuerySet[ImplementationVersion]:
+    """The versions the public may see: published and retired, never a draft."""
+    return version_history(implementation).exclude(status=VersionStatus.DRAFT)
+
+
+def published_material(*, code: str, key: str) -> Material | None:
+    return (
+        Material.objects.filter(
+            version__status=VersionStatus.PUBLISHED, version__implementation__code=code, key=key
+        )
+        .select_related("version__implementation")
+        .first()
+    )

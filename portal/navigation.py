@@ -37,6 +37,7 @@ def _admin_site(request: HttpRequest) -> bool:
 
 ENTRIES = [
     NavEntry(_("Home"), "portal:home", _everyone),
+    NavEntry(_("Services"), "matters:home", _everyone),
     NavEntry(_("My space"), "identity:profile", _signed_in),
     NavEntry(_("Authorisations"), "identity:authorisations", _signed_in),
     NavEntry(_("Administration"), "admin:index", _admin_site),
