@@ -33,9 +33,11 @@ def search_text(*, name: str, code: str) -> str:
     return f"{name} {name_initials(name)} {code}".lower()
 
 
-def _validated(instance: Any, *, exclude: list[str] | None = None) -> None:
+def _validated(
+    instance: Any, *, exclude: list[str] | None = None, constraints: bool = True
+) -> None:
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, validate_constraints=constraints)
     except ValidationError as error:
         raise ValidationFailed(errors=error.message_dict) from None
 
@@ -65,7 +67,8 @@ def implementation_create(
     version = ImplementationVersion(
         implementation=implementation, number=1, created_by=actor, **version_fields
     )
-    _validated(version, exclude=["implementation"])
+    # A version's check constraints repeat its clean() rules (one query each otherwise).
+    _validated(version, exclude=["implementation"], constraints=False)
     with transaction.atomic():
         implementation.save()
         version.implementation = implementation
@@ -95,7 +98,7 @@ def version_update(
             raise VersionNotEditable()
         for name, value in fields.items():
             setattr(version, name, value)
-        _validated(version)
+        _validated(version, constraints=False)
         version.search_text = search_text(
             name=version.name, code=version.implementation.code
         )
@@ -161,7 +164,7 @@ def version_publish(
         version = ImplementationVersion.objects.select_for_update().get(pk=version.pk)
         if version.status != VersionStatus.DRAFT:
             raise VersionNotDraft()
-        _validated(version)
+        _validated(version, constraints=False)
         now = timezone.now()
         previous = ImplementationVersion.objects.filter(
             implementation_id=version.implementation_id, status=VersionStatus.PUBLISHED

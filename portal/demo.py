@@ -9,6 +9,7 @@ from django.db import transaction
 from identity import services
 from identity.constants import OrganisationKind, RegionLevel, Role, Sector
 from identity.models import Membership, Organisation, Region, User
+from matters.demo import seed_catalogue
 
 DEMO_PASSWORD = "Demo-2026!"  # noqa: S105 - published demo credential, see README
 
@@ -77,6 +78,18 @@ CATALOGUE_ADMINS_GROUP = "Catalogue administrators"
 CATALOGUE_ADMIN_PERMISSIONS = [
     ("identity", "region", ("add", "change", "view")),
     ("identity", "organisation", ("add", "change", "view")),
+    ("matters", "theme", ("add", "change", "view")),
+    ("matters", "matter", ("add", "change", "view")),
+    ("matters", "implementation", ("add", "change", "view")),
+    # Versions are never deleted: cases keep the version they were filed under.
+    ("matters", "implementationversion", ("add", "change", "view")),
+    # The rows of a draft; the admin keeps those of published versions read-only.
+    ("matters", "material", ("add", "change", "delete", "view")),
+    ("matters", "feeitem", ("add", "change", "delete", "view")),
+    ("matters", "formfield", ("add", "change", "delete", "view")),
+    ("matters", "bundle", ("add", "change", "view")),
+    ("matters", "bundleitem", ("add", "change", "delete", "view")),
+    ("matters", "calendaroverride", ("add", "change", "delete", "view")),
 ]
 
 
@@ -163,3 +176,4 @@ def seed_demo() -> None:
     regions = seed_regions()
     organisations = seed_organisations(regions)
     seed_people(organisations)
+    seed_catalogue(organisations, regions)
