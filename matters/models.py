@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from identity.constants import Sector
+from identity.constants import OrganisationKind, Sector
 from identity.models import Organisation, Region, User
 from matters.constants import (
     BASIC_CODE_PATTERN,
@@ -128,9 +128,11 @@ class Implementation(TimeStampedModel):
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
-        if self.department_id and self.department.region_id is None:
+        if self.department_id and (
+            self.department.kind != OrganisationKind.DEPARTMENT or self.department.region_id is None
+        ):
             errors.setdefault("department", []).append(
-                _("The implementing organisation must be a department of a region.")
+                _("The implementing organisation must be a government department of a region.")
             )
         if self.matter_id and self.department_id and self.matter.sector != self.department.sector:
             errors.setdefault("department", []).append(

@@ -1,5 +1,6 @@
 """Writes of the catalogue: implementations and their versions, publishing, bundles."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -88,20 +89,12 @@ def version_update(
 ) -> ImplementationVersion:
     """Change a draft version's elements; published and retired versions are frozen."""
     with transaction.atomic():
-        # The status is read under lock: an object loaded earlier may have been published since.
-        status = (
-            ImplementationVersion.objects.select_for_update()
-            .values_list("status", flat=True)
-            .get(pk=version.pk)
-        )
-        if status != VersionStatus.DRAFT:
-            raise VersionNotEditable()
+        # Read under lock: an object loaded earlier may have been published since.
+        _lock_draft(version)
         for name, value in fields.items():
             setattr(version, name, value)
         _validated(version, constraints=False)
-        version.search_text = search_text(
-            name=version.name, code=version.implementation.code
-        )
+        version.search_text = search_text(name=version.name, code=version.implementation.code)
         version.save()
         audit_record(
             action="matters.version_update",
@@ -196,3 +189,94 @@ def version_retire(
         version.save(update_fields=["status", "retired_at", "updated_at"])
         audit_record(action="matters.version_retire", actor=actor, target=version)
     return version
+
+
+def _lock_draft(version: ImplementationVersion) -> None:
+    """Refuse unless the version is still a draft, read under lock."""
+    status = (
+        ImplementationVersion.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=version.pk)
+    )
+    if status != VersionStatus.DRAFT:
+        raise VersionNotEditable()
+
+
+def version_set_materials(
+    *,
+    version: ImplementationVersion,
+    materials: Sequence[dict[str, Any]],
+    actor: User | None = None,
+) -> None:
+    """Make a draft's materials exactly these, in this order. A material whose key stays keeps
+    its row (and so its blank form and sample files)."""
+    with transaction.atomic():
+        _lock_draft(version)
+        existing = {m.key: m for m in Material.objects.filter(version=version)}
+        for order, fields in enumerate(materials, start=1):
+            material = existing.pop(fields["key"], None) or Material(version=version)
+            for name, value in fields.items():
+                setattr(material, name, value)
+            material.order = order
+            try:
+                material.full_clean(exclude=["version"])
+            except ValidationError as error:
+                raise ValidationFailed(errors=error.message_dict) from None
+            material.save()
+        Material.objects.filter(pk__in=[m.pk for m in existing.values()]).delete()
+        audit_record(
+            action="matters.version_materials_set",
+            actor=actor,
+            target=version,
+            detail={"keys": [fields["key"] for fields in materials]},
+        )
+
+
+def version_set_fees(
+    *, version: ImplementationVersion, fees: Sequence[dict[str, Any]], actor: User | None = None
+) -> None:
+    """Make a draft's fee items exactly these, in this order."""
+    with transaction.atomic():
+        _lock_draft(version)
+        items = [FeeItem(version=version, **fields) for fields in fees]
+        for item in items:
+            try:
+                item.full_clean(exclude=["version"])
+            except ValidationError as error:
+                raise ValidationFailed(errors=error.message_dict) from None
+        FeeItem.objects.filter(version=version).delete()
+        FeeItem.objects.bulk_create(items)
+        audit_record(
+            action="matters.version_fees_set",
+            actor=actor,
+            target=version,
+            detail={"fees": [f"{item.name} {item.amount}" for item in items]},
+        )
+
+
+def matter_create(
+    *,
+    basic_code: str,
+    name: str,
+    matter_type: str,
+    sector: str,
+    audience: str,
+    actor: User | None = None,
+) -> Matter:
+    """Add an item of the basic catalogue."""
+    matter = Matter(
+        basic_code=basic_code, name=name, matter_type=matter_type, sector=sector, audience=audience
+    )
+    try:
+        matter.full_clean()
+    except ValidationError as error:
+        raise ValidationFailed(errors=error.message_dict) from None
+    with transaction.atomic():
+        matter.save()
+        audit_record(
+            action="matters.matter_create",
+            actor=actor,
+            target=matter,
+            detail={"basic_code": basic_code},
+        )
+    return matter

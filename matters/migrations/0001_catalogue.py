@@ -8,300 +8,873 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('identity', '0004_organisation_sector'),
+        ("identity", "0004_organisation_sector"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Bundle',
+            name="Bundle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=128, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('audience', models.CharField(choices=[('person', 'Natural persons'), ('legal_person', 'Legal persons'), ('both', 'Natural and legal persons')], max_length=16, verbose_name='audience')),
-                ('mode', models.CharField(choices=[('parallel', 'In parallel'), ('sequential', 'In order')], default='parallel', max_length=16, verbose_name='handled')),
-                ('is_published', models.BooleanField(default=False, verbose_name='published')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=128, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("person", "Natural persons"),
+                            ("legal_person", "Legal persons"),
+                            ("both", "Natural and legal persons"),
+                        ],
+                        max_length=16,
+                        verbose_name="audience",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("parallel", "In parallel"), ("sequential", "In order")],
+                        default="parallel",
+                        max_length=16,
+                        verbose_name="handled",
+                    ),
+                ),
+                ("is_published", models.BooleanField(default=False, verbose_name="published")),
             ],
             options={
-                'verbose_name': 'bundle (一件事)',
-                'verbose_name_plural': 'bundles (一件事)',
-                'ordering': ['name'],
+                "verbose_name": "bundle (一件事)",
+                "verbose_name_plural": "bundles (一件事)",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='date')),
-                ('kind', models.CharField(choices=[('holiday', 'Holiday (no work)'), ('workday', 'Working day (make-up day)')], max_length=16, verbose_name='kind')),
-                ('note', models.CharField(blank=True, max_length=100, verbose_name='note')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("holiday", "Holiday (no work)"),
+                            ("workday", "Working day (make-up day)"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=100, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'calendar day',
-                'verbose_name_plural': 'calendar days',
-                'ordering': ['date'],
+                "verbose_name": "calendar day",
+                "verbose_name_plural": "calendar days",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='Matter',
+            name="Matter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('basic_code', models.CharField(max_length=12, unique=True, validators=[django.core.validators.RegexValidator('^[0-9A-Z]{12}$', 'A basic code has 12 digits or capital letters.')], verbose_name='basic code')),
-                ('name', models.CharField(max_length=128, verbose_name='matter name')),
-                ('matter_type', models.CharField(choices=[('licensing', 'Administrative licensing'), ('payment', 'Administrative payment'), ('confirmation', 'Administrative confirmation'), ('levy', 'Administrative levy'), ('adjudication', 'Administrative adjudication'), ('reward', 'Administrative reward'), ('other_power', 'Other administrative power'), ('public_service', 'Public service')], max_length=16, verbose_name='matter type')),
-                ('sector', models.CharField(choices=[('government_services', 'Government services administration'), ('development_reform', 'Development and reform'), ('natural_resources', 'Natural resources and planning'), ('housing_construction', 'Housing and urban-rural development'), ('ecology_environment', 'Ecology and environment'), ('market_regulation', 'Market regulation'), ('public_security', 'Public security'), ('human_resources', 'Human resources and social security'), ('health', 'Health'), ('civil_affairs', 'Civil affairs'), ('taxation', 'Taxation'), ('housing_fund', 'Housing provident fund'), ('disabled_persons', "Disabled persons' federation"), ('education', 'Education'), ('medical_security', 'Medical security'), ('transport', 'Transport')], max_length=32, verbose_name='owning department kind')),
-                ('audience', models.CharField(choices=[('person', 'Natural persons'), ('legal_person', 'Legal persons'), ('both', 'Natural and legal persons')], max_length=16, verbose_name='audience')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "basic_code",
+                    models.CharField(
+                        max_length=12,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9A-Z]{12}$", "A basic code has 12 digits or capital letters."
+                            )
+                        ],
+                        verbose_name="basic code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="matter name")),
+                (
+                    "matter_type",
+                    models.CharField(
+                        choices=[
+                            ("licensing", "Administrative licensing"),
+                            ("payment", "Administrative payment"),
+                            ("confirmation", "Administrative confirmation"),
+                            ("levy", "Administrative levy"),
+                            ("adjudication", "Administrative adjudication"),
+                            ("reward", "Administrative reward"),
+                            ("other_power", "Other administrative power"),
+                            ("public_service", "Public service"),
+                        ],
+                        max_length=16,
+                        verbose_name="matter type",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("government_services", "Government services administration"),
+                            ("development_reform", "Development and reform"),
+                            ("natural_resources", "Natural resources and planning"),
+                            ("housing_construction", "Housing and urban-rural development"),
+                            ("ecology_environment", "Ecology and environment"),
+                            ("market_regulation", "Market regulation"),
+                            ("public_security", "Public security"),
+                            ("human_resources", "Human resources and social security"),
+                            ("health", "Health"),
+                            ("civil_affairs", "Civil affairs"),
+                            ("taxation", "Taxation"),
+                            ("housing_fund", "Housing provident fund"),
+                            ("disabled_persons", "Disabled persons' federation"),
+                            ("education", "Education"),
+                            ("medical_security", "Medical security"),
+                            ("transport", "Transport"),
+                        ],
+                        max_length=32,
+                        verbose_name="owning department kind",
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("person", "Natural persons"),
+                            ("legal_person", "Legal persons"),
+                            ("both", "Natural and legal persons"),
+                        ],
+                        max_length=16,
+                        verbose_name="audience",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'matter',
-                'verbose_name_plural': 'matters',
-                'ordering': ['basic_code'],
+                "verbose_name": "matter",
+                "verbose_name_plural": "matters",
+                "ordering": ["basic_code"],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=32, verbose_name='name')),
-                ('audience', models.CharField(choices=[('person', 'Natural persons'), ('legal_person', 'Legal persons'), ('both', 'Natural and legal persons')], max_length=16, verbose_name='audience')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=32, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=32, verbose_name="name")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("person", "Natural persons"),
+                            ("legal_person", "Legal persons"),
+                            ("both", "Natural and legal persons"),
+                        ],
+                        max_length=16,
+                        verbose_name="audience",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'theme',
-                'verbose_name_plural': 'themes',
-                'ordering': ['audience', 'order', 'code'],
+                "verbose_name": "theme",
+                "verbose_name_plural": "themes",
+                "ordering": ["audience", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Implementation',
+            name="Implementation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(editable=False, max_length=64, unique=True, verbose_name='implementation code')),
-                ('suffix', models.CharField(default='1-00', max_length=4, validators=[django.core.validators.RegexValidator('^[0-9]-[0-9]{2}$', 'The handling-item suffix looks like 1-00: a digit, a hyphen and two digits.')], verbose_name='handling-item suffix')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='implementations', to='identity.organisation')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='implementations', to='identity.region')),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='implementations', to='matters.matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "code",
+                    models.CharField(
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="implementation code",
+                    ),
+                ),
+                (
+                    "suffix",
+                    models.CharField(
+                        default="1-00",
+                        max_length=4,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]-[0-9]{2}$",
+                                "The handling-item suffix looks like 1-00: a digit, a hyphen and two digits.",
+                            )
+                        ],
+                        verbose_name="handling-item suffix",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="implementations",
+                        to="identity.organisation",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="implementations",
+                        to="identity.region",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="implementations",
+                        to="matters.matter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'implementation',
-                'verbose_name_plural': 'implementations',
-                'ordering': ['code'],
+                "verbose_name": "implementation",
+                "verbose_name_plural": "implementations",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='BundleItem',
+            name="BundleItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('bundle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='matters.bundle')),
-                ('implementation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bundle_items', to='matters.implementation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "bundle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="matters.bundle",
+                    ),
+                ),
+                (
+                    "implementation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bundle_items",
+                        to="matters.implementation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bundle item',
-                'verbose_name_plural': 'bundle items',
-                'ordering': ['bundle', 'order', 'id'],
+                "verbose_name": "bundle item",
+                "verbose_name_plural": "bundle items",
+                "ordering": ["bundle", "order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='bundle',
-            name='implementations',
-            field=models.ManyToManyField(related_name='bundles', through='matters.BundleItem', to='matters.implementation'),
+            model_name="bundle",
+            name="implementations",
+            field=models.ManyToManyField(
+                related_name="bundles", through="matters.BundleItem", to="matters.implementation"
+            ),
         ),
         migrations.CreateModel(
-            name='ImplementationVersion',
+            name="ImplementationVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('retired', 'Retired')], default='draft', max_length=16, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('retired_at', models.DateTimeField(blank=True, null=True, verbose_name='retired at')),
-                ('change_note', models.CharField(blank=True, max_length=200, verbose_name='what changed')),
-                ('name', models.CharField(max_length=128, verbose_name='name')),
-                ('search_text', models.CharField(blank=True, editable=False, max_length=400)),
-                ('legal_basis', models.TextField(verbose_name='legal basis')),
-                ('conditions', models.TextField(verbose_name='conditions for acceptance')),
-                ('process', models.TextField(blank=True, verbose_name='procedure')),
-                ('handling_kind', models.CharField(choices=[('immediate', 'Immediate (decided on the spot)'), ('promised', 'Promised (decided within the promised time)')], max_length=16, verbose_name='handling kind')),
-                ('statutory_limit_days', models.PositiveSmallIntegerField(verbose_name='statutory time limit (working days)')),
-                ('promised_limit_days', models.PositiveSmallIntegerField(verbose_name='promised time limit (working days)')),
-                ('visits_required', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(2)], verbose_name='visits to the hall')),
-                ('online_depth', models.PositiveSmallIntegerField(choices=[(1, 'Level I: service guide online'), (2, 'Level II: forms to download'), (3, 'Level III: online application with pre-check'), (4, 'Level IV: fully online')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='online depth')),
-                ('supports_appointment', models.BooleanField(default=False, verbose_name='appointments possible')),
-                ('delivery_window', models.BooleanField(default=True, verbose_name='result collected at the window')),
-                ('delivery_post', models.BooleanField(default=False, verbose_name='result sent by post')),
-                ('delivery_electronic', models.BooleanField(default=False, verbose_name='electronic certificate')),
-                ('window_category', models.CharField(choices=[('investment', 'Investment projects'), ('commercial', 'Business registration'), ('livelihood', 'Livelihood services'), ('public_resources', 'Public resource trading')], max_length=16, verbose_name='comprehensive window category')),
-                ('notification_commitment', models.BooleanField(default=False, verbose_name='notification and commitment (告知承诺) allowed')),
-                ('cross_region_scope', models.CharField(choices=[('local', 'Only where it is implemented'), ('city', 'Anywhere in the city'), ('province', 'Anywhere in the province'), ('nationwide', 'Across provinces')], default='local', max_length=16, verbose_name='cross-region handling')),
-                ('result_name', models.CharField(blank=True, max_length=128, verbose_name='result')),
-                ('result_certificate_type', models.CharField(blank=True, help_text='Code of the electronic certificate type that approval issues, if any.', max_length=32, verbose_name='certificate type issued')),
-                ('contact_phone', models.CharField(max_length=64, verbose_name='enquiries')),
-                ('complaint_phone', models.CharField(default='12345', max_length=64, verbose_name='complaints')),
-                ('hall_address', models.CharField(max_length=200, verbose_name='where to apply')),
-                ('hall_hours', models.CharField(max_length=200, verbose_name='opening hours')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('implementation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='matters.implementation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("retired", "Retired"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                (
+                    "retired_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="retired at"),
+                ),
+                (
+                    "change_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="what changed"),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="name")),
+                ("search_text", models.CharField(blank=True, editable=False, max_length=400)),
+                ("legal_basis", models.TextField(verbose_name="legal basis")),
+                ("conditions", models.TextField(verbose_name="conditions for acceptance")),
+                ("process", models.TextField(blank=True, verbose_name="procedure")),
+                (
+                    "handling_kind",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "Immediate (decided on the spot)"),
+                            ("promised", "Promised (decided within the promised time)"),
+                        ],
+                        max_length=16,
+                        verbose_name="handling kind",
+                    ),
+                ),
+                (
+                    "statutory_limit_days",
+                    models.PositiveSmallIntegerField(
+                        verbose_name="statutory time limit (working days)"
+                    ),
+                ),
+                (
+                    "promised_limit_days",
+                    models.PositiveSmallIntegerField(
+                        verbose_name="promised time limit (working days)"
+                    ),
+                ),
+                (
+                    "visits_required",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(2)],
+                        verbose_name="visits to the hall",
+                    ),
+                ),
+                (
+                    "online_depth",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Level I: service guide online"),
+                            (2, "Level II: forms to download"),
+                            (3, "Level III: online application with pre-check"),
+                            (4, "Level IV: fully online"),
+                        ],
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="online depth",
+                    ),
+                ),
+                (
+                    "supports_appointment",
+                    models.BooleanField(default=False, verbose_name="appointments possible"),
+                ),
+                (
+                    "delivery_window",
+                    models.BooleanField(
+                        default=True, verbose_name="result collected at the window"
+                    ),
+                ),
+                (
+                    "delivery_post",
+                    models.BooleanField(default=False, verbose_name="result sent by post"),
+                ),
+                (
+                    "delivery_electronic",
+                    models.BooleanField(default=False, verbose_name="electronic certificate"),
+                ),
+                (
+                    "window_category",
+                    models.CharField(
+                        choices=[
+                            ("investment", "Investment projects"),
+                            ("commercial", "Business registration"),
+                            ("livelihood", "Livelihood services"),
+                            ("public_resources", "Public resource trading"),
+                        ],
+                        max_length=16,
+                        verbose_name="comprehensive window category",
+                    ),
+                ),
+                (
+                    "notification_commitment",
+                    models.BooleanField(
+                        default=False, verbose_name="notification and commitment (告知承诺) allowed"
+                    ),
+                ),
+                (
+                    "cross_region_scope",
+                    models.CharField(
+                        choices=[
+                            ("local", "Only where it is implemented"),
+                            ("city", "Anywhere in the city"),
+                            ("province", "Anywhere in the province"),
+                            ("nationwide", "Across provinces"),
+                        ],
+                        default="local",
+                        max_length=16,
+                        verbose_name="cross-region handling",
+                    ),
+                ),
+                (
+                    "result_name",
+                    models.CharField(blank=True, max_length=128, verbose_name="result"),
+                ),
+                (
+                    "result_certificate_type",
+                    models.CharField(
+                        blank=True,
+                        help_text="Code of the electronic certificate type that approval issues, if any.",
+                        max_length=32,
+                        verbose_name="certificate type issued",
+                    ),
+                ),
+                ("contact_phone", models.CharField(max_length=64, verbose_name="enquiries")),
+                (
+                    "complaint_phone",
+                    models.CharField(default="12345", max_length=64, verbose_name="complaints"),
+                ),
+                ("hall_address", models.CharField(max_length=200, verbose_name="where to apply")),
+                ("hall_hours", models.CharField(max_length=200, verbose_name="opening hours")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "implementation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="matters.implementation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'implementation version',
-                'verbose_name_plural': 'implementation versions',
-                'ordering': ['implementation', '-number'],
+                "verbose_name": "implementation version",
+                "verbose_name_plural": "implementation versions",
+                "ordering": ["implementation", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='FormField',
+            name="FormField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, validators=[django.core.validators.RegexValidator('^[a-z][a-z0-9_]{0,63}$', 'A key starts with a lowercase letter and has only lowercase letters, digits and _.')], verbose_name='key')),
-                ('label', models.CharField(max_length=128, verbose_name='label')),
-                ('field_type', models.CharField(choices=[('text', 'Text'), ('number', 'Number'), ('date', 'Date'), ('choice', 'Choice'), ('id_number', 'Citizen ID number'), ('credit_code', 'Unified social credit code'), ('address', 'Address'), ('phone', 'Phone number'), ('file', 'File')], max_length=16, verbose_name='type')),
-                ('required', models.BooleanField(default=True, verbose_name='required')),
-                ('choices', models.JSONField(blank=True, default=list, help_text='For a choice: the list of options.', verbose_name='choices')),
-                ('pattern', models.CharField(blank=True, help_text='Optional regular expression the answer must match.', max_length=200, verbose_name='pattern')),
-                ('max_length', models.PositiveIntegerField(blank=True, null=True, verbose_name='maximum length')),
-                ('help_text', models.CharField(blank=True, max_length=200, verbose_name='help text')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='form_fields', to='matters.implementationversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        max_length=64,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z][a-z0-9_]{0,63}$",
+                                "A key starts with a lowercase letter and has only lowercase letters, digits and _.",
+                            )
+                        ],
+                        verbose_name="key",
+                    ),
+                ),
+                ("label", models.CharField(max_length=128, verbose_name="label")),
+                (
+                    "field_type",
+                    models.CharField(
+                        choices=[
+                            ("text", "Text"),
+                            ("number", "Number"),
+                            ("date", "Date"),
+                            ("choice", "Choice"),
+                            ("id_number", "Citizen ID number"),
+                            ("credit_code", "Unified social credit code"),
+                            ("address", "Address"),
+                            ("phone", "Phone number"),
+                            ("file", "File"),
+                        ],
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                ("required", models.BooleanField(default=True, verbose_name="required")),
+                (
+                    "choices",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="For a choice: the list of options.",
+                        verbose_name="choices",
+                    ),
+                ),
+                (
+                    "pattern",
+                    models.CharField(
+                        blank=True,
+                        help_text="Optional regular expression the answer must match.",
+                        max_length=200,
+                        verbose_name="pattern",
+                    ),
+                ),
+                (
+                    "max_length",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="maximum length"
+                    ),
+                ),
+                (
+                    "help_text",
+                    models.CharField(blank=True, max_length=200, verbose_name="help text"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="form_fields",
+                        to="matters.implementationversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'form field',
-                'verbose_name_plural': 'form fields',
-                'ordering': ['version', 'order', 'id'],
+                "verbose_name": "form field",
+                "verbose_name_plural": "form fields",
+                "ordering": ["version", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FeeItem',
+            name="FeeItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, verbose_name='fee item')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount (yuan)')),
-                ('basis', models.CharField(max_length=300, verbose_name='basis for the fee')),
-                ('waivable', models.BooleanField(default=False, verbose_name='can be reduced or waived')),
-                ('waiver_basis', models.CharField(blank=True, max_length=300, verbose_name='basis for reduction')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fees', to='matters.implementationversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="fee item")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="amount (yuan)",
+                    ),
+                ),
+                ("basis", models.CharField(max_length=300, verbose_name="basis for the fee")),
+                (
+                    "waivable",
+                    models.BooleanField(default=False, verbose_name="can be reduced or waived"),
+                ),
+                (
+                    "waiver_basis",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="basis for reduction"
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fees",
+                        to="matters.implementationversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fee item',
-                'verbose_name_plural': 'fee items',
-                'ordering': ['version', 'id'],
+                "verbose_name": "fee item",
+                "verbose_name_plural": "fee items",
+                "ordering": ["version", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Material',
+            name="Material",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='The same material has the same key in every matter (e.g. id_card).', max_length=64, validators=[django.core.validators.RegexValidator('^[a-z][a-z0-9_]{0,63}$', 'A key starts with a lowercase letter and has only lowercase letters, digits and _.')], verbose_name='key')),
-                ('name', models.CharField(max_length=128, verbose_name='name')),
-                ('requirement', models.CharField(choices=[('required', 'Required'), ('conditional', 'Required in some cases')], default='required', max_length=16, verbose_name='requirement')),
-                ('condition_note', models.CharField(blank=True, max_length=200, verbose_name='when it is needed')),
-                ('original_count', models.PositiveSmallIntegerField(default=0, verbose_name='originals')),
-                ('copy_count', models.PositiveSmallIntegerField(default=0, verbose_name='copies')),
-                ('source', models.CharField(choices=[('upload', 'Provided by the applicant'), ('certificate', 'Electronic certificate'), ('shared_data', 'Shared government data')], default='upload', max_length=16, verbose_name='source')),
-                ('certificate_type', models.CharField(blank=True, max_length=32, verbose_name='certificate type code')),
-                ('shared_resource', models.CharField(blank=True, max_length=64, verbose_name='shared data resource code')),
-                ('tolerable', models.BooleanField(default=False, help_text='The case can be accepted without it, with a deadline to supply it.', verbose_name='may be supplied later (容缺)')),
-                ('notes', models.TextField(blank=True, verbose_name='notes for filling in')),
-                ('blank_form', models.FileField(blank=True, upload_to='matters/forms/', verbose_name='blank form')),
-                ('sample', models.FileField(blank=True, upload_to='matters/samples/', verbose_name='filled-in sample')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='matters.implementationversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="The same material has the same key in every matter (e.g. id_card).",
+                        max_length=64,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z][a-z0-9_]{0,63}$",
+                                "A key starts with a lowercase letter and has only lowercase letters, digits and _.",
+                            )
+                        ],
+                        verbose_name="key",
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="name")),
+                (
+                    "requirement",
+                    models.CharField(
+                        choices=[
+                            ("required", "Required"),
+                            ("conditional", "Required in some cases"),
+                        ],
+                        default="required",
+                        max_length=16,
+                        verbose_name="requirement",
+                    ),
+                ),
+                (
+                    "condition_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="when it is needed"),
+                ),
+                (
+                    "original_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="originals"),
+                ),
+                ("copy_count", models.PositiveSmallIntegerField(default=0, verbose_name="copies")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("upload", "Provided by the applicant"),
+                            ("certificate", "Electronic certificate"),
+                            ("shared_data", "Shared government data"),
+                        ],
+                        default="upload",
+                        max_length=16,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "certificate_type",
+                    models.CharField(
+                        blank=True, max_length=32, verbose_name="certificate type code"
+                    ),
+                ),
+                (
+                    "shared_resource",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="shared data resource code"
+                    ),
+                ),
+                (
+                    "tolerable",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The case can be accepted without it, with a deadline to supply it.",
+                        verbose_name="may be supplied later (容缺)",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes for filling in")),
+                (
+                    "blank_form",
+                    models.FileField(
+                        blank=True, upload_to="matters/forms/", verbose_name="blank form"
+                    ),
+                ),
+                (
+                    "sample",
+                    models.FileField(
+                        blank=True, upload_to="matters/samples/", verbose_name="filled-in sample"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="materials",
+                        to="matters.implementationversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'material',
-                'verbose_name_plural': 'materials',
-                'ordering': ['version', 'order', 'id'],
+                "verbose_name": "material",
+                "verbose_name_plural": "materials",
+                "ordering": ["version", "order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='matter',
-            name='themes',
-            field=models.ManyToManyField(blank=True, related_name='matters', to='matters.theme'),
+            model_name="matter",
+            name="themes",
+            field=models.ManyToManyField(blank=True, related_name="matters", to="matters.theme"),
         ),
         migrations.AddConstraint(
-            model_name='bundleitem',
-            constraint=models.UniqueConstraint(fields=('bundle', 'implementation'), name='bundle_item_unique'),
+            model_name="bundleitem",
+            constraint=models.UniqueConstraint(
+                fields=("bundle", "implementation"), name="bundle_item_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='implementationversion',
-            index=models.Index(fields=['status', 'online_depth'], name='version_status_depth'),
+            model_name="implementationversion",
+            index=models.Index(fields=["status", "online_depth"], name="version_status_depth"),
         ),
         migrations.AddConstraint(
-            model_name='implementationversion',
-            constraint=models.UniqueConstraint(fields=('implementation', 'number'), name='version_unique_number'),
+            model_name="implementationversion",
+            constraint=models.UniqueConstraint(
+                fields=("implementation", "number"), name="version_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementationversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'published')), fields=('implementation',), name='one_published_version'),
+            model_name="implementationversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "published")),
+                fields=("implementation",),
+                name="one_published_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementationversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('implementation',), name='one_draft_version'),
+            model_name="implementationversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "draft")),
+                fields=("implementation",),
+                name="one_draft_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementationversion',
-            constraint=models.CheckConstraint(condition=models.Q(('promised_limit_days__lte', models.F('statutory_limit_days'))), name='promised_within_statutory'),
+            model_name="implementationversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("promised_limit_days__lte", models.F("statutory_limit_days"))),
+                name="promised_within_statutory",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementationversion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('online_depth', 4), _negated=True), ('visits_required', 0), _connector='OR'), name='fully_online_needs_no_visit'),
+            model_name="implementationversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("online_depth", 4), _negated=True),
+                    ("visits_required", 0),
+                    _connector="OR",
+                ),
+                name="fully_online_needs_no_visit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementationversion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('handling_kind', 'immediate'), _negated=True), ('promised_limit_days', 0), _connector='OR'), name='immediate_is_same_day'),
+            model_name="implementationversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("handling_kind", "immediate"), _negated=True),
+                    ("promised_limit_days", 0),
+                    _connector="OR",
+                ),
+                name="immediate_is_same_day",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementationversion',
-            constraint=models.CheckConstraint(condition=models.Q(('online_depth__gte', 1), ('online_depth__lte', 4)), name='online_depth_1_to_4'),
+            model_name="implementationversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("online_depth__gte", 1), ("online_depth__lte", 4)),
+                name="online_depth_1_to_4",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementationversion',
-            constraint=models.CheckConstraint(condition=models.Q(('visits_required__lte', 2)), name='visits_0_to_2'),
+            model_name="implementationversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("visits_required__lte", 2)), name="visits_0_to_2"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='formfield',
-            constraint=models.UniqueConstraint(fields=('version', 'key'), name='form_field_unique_key'),
+            model_name="formfield",
+            constraint=models.UniqueConstraint(
+                fields=("version", "key"), name="form_field_unique_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feeitem',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='fee_not_negative'),
+            model_name="feeitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="fee_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='material',
-            constraint=models.UniqueConstraint(fields=('version', 'key'), name='material_unique_key'),
+            model_name="material",
+            constraint=models.UniqueConstraint(
+                fields=("version", "key"), name="material_unique_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='material',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('source', 'certificate'), _negated=True), models.Q(('certificate_type', ''), _negated=True), _connector='OR'), name='certificate_material_names_type'),
+            model_name="material",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("source", "certificate"), _negated=True),
+                    models.Q(("certificate_type", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="certificate_material_names_type",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='material',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('source', 'shared_data'), _negated=True), models.Q(('shared_resource', ''), _negated=True), _connector='OR'), name='shared_material_names_resource'),
+            model_name="material",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("source", "shared_data"), _negated=True),
+                    models.Q(("shared_resource", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="shared_material_names_resource",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementation',
-            constraint=models.UniqueConstraint(fields=('matter', 'region', 'department', 'suffix'), name='implementation_unique_parts'),
+            model_name="implementation",
+            constraint=models.UniqueConstraint(
+                fields=("matter", "region", "department", "suffix"),
+                name="implementation_unique_parts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementation',
-            constraint=models.CheckConstraint(condition=models.Q(('code__regex', '^[0-9A-Z]{12}-[0-9]{12}-000-[0-9A-HJ-NP-RTUW-Y]{18}-[0-9]-[0-9]{2}$')), name='implementation_code_format'),
+            model_name="implementation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "code__regex",
+                        "^[0-9A-Z]{12}-[0-9]{12}-000-[0-9A-HJ-NP-RTUW-Y]{18}-[0-9]-[0-9]{2}$",
+                    )
+                ),
+                name="implementation_code_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matter',
-            constraint=models.CheckConstraint(condition=models.Q(('basic_code__regex', '^[0-9A-Z]{12}$')), name='matter_basic_code_format'),
+            model_name="matter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("basic_code__regex", "^[0-9A-Z]{12}$")),
+                name="matter_basic_code_format",
+            ),
         ),
     ]
