@@ -32,7 +32,11 @@ class SearchForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("For"),
         required=False,
-        choices=[*ANY, (Audience.PERSON, _("Persons")), (Audience.LEGAL_PERSON, _("Companies"))],
+        choices=[
+            *ANY,
+            (Audience.PERSON, _("Persons")),
+            (Audience.LEGAL_PERSON, _("Legal persons")),
+        ],
     )
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     department = forms.ChoiceField(label=_("Department"), required=False)

@@ -69,7 +69,7 @@ class Matter(TimeStampedModel):
     )
     name = models.CharField(_("matter name"), max_length=128)
     matter_type = models.CharField(_("matter type"), max_length=16, choices=MatterType.choices)
-    sector = models.CharField(_("owning department kind"), max_length=32, choices=Sector.choices)
+    sector = models.CharField(_("owning sector"), max_length=32, choices=Sector.choices)
     audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices)
     themes = models.ManyToManyField(Theme, blank=True, related_name="matters")
 

@@ -138,7 +138,7 @@ def test_the_export_has_three_sheets_with_titles_in_the_active_language(publishe
         "basic code",
         "matter name",
         "matter type",
-        "owning department kind",
+        "owning sector",
         "audience",
         "region code",
         "implementing department (unified social credit code)",
