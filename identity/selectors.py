@@ -98,3 +98,19 @@ def audit_chain_verify(*, chunk_size: int = 2000) -> ChainReport:
     if head.last_hash != previous or head.length != checked:
         return ChainReport(ok=False, checked=checked, broken_at=None)
     return ChainReport(ok=True, checked=checked)
+
+
+def user_roles_by_organisation(user: Any) -> dict[int, frozenset[str]]:
+    """Active roles per organisation id, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cached = getattr(user, "_portal_roles_by_org", None)
+    if cached is None:
+        by_org: dict[int, set[str]] = {}
+        for organisation_id, role in Membership.objects.filter(
+            user=user, is_active=True
+        ).values_list("organisation_id", "role"):
+            by_org.setdefault(organisation_id, set()).add(role)
+        cached = {org: frozenset(roles) for org, roles in by_org.items()}
+        user._portal_roles_by_org = cached
+    return cached

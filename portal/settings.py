@@ -171,6 +171,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Largest application material accepted (bytes); checked while reading, before storing.
+PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+
 # Outside production, gunicorn (`make serve`) serves static files straight from the apps.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env.str("PORTAL_MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -217,6 +220,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name for the case states used by several fields.
+    "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "cases.constants.CaseState"},
 }
 
 SESSION_COOKIE_AGE = env.int("PORTAL_SESSION_SECONDS", default=30 * 60)

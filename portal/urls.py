@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("identity.api.urls")),
     path("api/v1/", include("matters.api.urls")),
+    path("api/v1/", include("cases.api.urls")),
 ]
 
 handler403 = "portal.views.permission_denied"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from cases.api import views
+
+urlpatterns = [
+    path("cases/", views.CaseListCreateView.as_view(), name="api-cases"),
+    path("cases/<str:number>/", views.CaseDetailView.as_view(), name="api-case"),
+    path(
+        "cases/<str:number>/transitions/",
+        views.CaseTransitionView.as_view(),
+        name="api-case-transitions",
+    ),
+    path(
+        "cases/<str:number>/materials/",
+        views.CaseMaterialView.as_view(),
+        name="api-case-materials",
+    ),
+]

@@ -1,0 +1,175 @@
+"""The case (办件): one application for one implementation version, from draft to delivery."""
+
+import uuid
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.constants import CaseState, Channel, DeliveryMethod
+from core.models import TimeStampedModel
+from identity.models import Authorisation, Organisation, User
+from matters.models import ImplementationVersion
+
+
+class CaseNumberBlock(models.Model):
+    """The last number handed out for one region and day. A number is reserved here before
+    its case exists, so numbers are never reused, even for drafts that are discarded."""
+
+    prefix = models.CharField(max_length=32, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case number block")
+        verbose_name_plural = _("case number blocks")
+
+    def __str__(self) -> str:
+        return f"{self.prefix} #{self.last}"
+
+
+class Case(TimeStampedModel):
+    number = models.CharField(_("case number"), max_length=32, unique=True, editable=False)
+    version = models.ForeignKey(
+        ImplementationVersion,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("service guide version"),
+    )
+    department = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="cases_handled",
+        verbose_name=_("responsible department"),
+    )
+    state = models.CharField(
+        _("state"), max_length=24, choices=CaseState.choices, default=CaseState.DRAFT
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+
+    applicant = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="cases", verbose_name=_("applicant")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("applying organisation"),
+    )
+    agent = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_as_agent",
+        verbose_name=_("agent"),
+    )
+    authorisation = models.ForeignKey(
+        Authorisation, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    idempotency_key = models.CharField(max_length=64, blank=True)
+
+    form_data = models.JSONField(_("form"), default=dict, blank=True)
+
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    deadline = models.DateField(_("promised deadline"), null=True, blank=True)
+    suspended_since = models.DateField(_("suspended since"), null=True, blank=True)
+
+    delivery_method = models.CharField(
+        _("delivery"), max_length=16, choices=DeliveryMethod.choices, blank=True
+    )
+    delivery_address = models.CharField(_("delivery address"), max_length=200, blank=True)
+    fees_due = models.DecimalField(
+        _("fees due"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    fees_paid = models.DecimalField(
+        _("fees paid"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="case_idempotency_key_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(fees_due__gte=0, fees_paid__gte=0), name="case_fees_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(agent__isnull=True) | Q(authorisation__isnull=False),
+                name="case_agent_has_authorisation",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"], name="case_applicant_idx"),
+            models.Index(fields=["department", "state", "deadline"], name="case_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseEvent(models.Model):
+    """One step of a case's timeline; appended by every transition, never changed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=24)
+    from_state = models.CharField(_("from"), max_length=24, choices=CaseState.choices)
+    to_state = models.CharField(_("to"), max_length=24, choices=CaseState.choices)
+    at = models.DateTimeField(_("time"))
+    comment = models.TextField(_("comment"), blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.from_state}→{self.to_state}"
+
+
+class CaseMaterial(models.Model):
+    """A file given for one material of the case's service guide (one file per material)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    material_key = models.CharField(_("material"), max_length=64)
+    file = models.FileField(_("file"), upload_to="cases/", max_length=200)
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["case", "material_key"]
+        verbose_name = _("case material")
+        verbose_name_plural = _("case materials")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "material_key"], name="one_file_per_material")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.material_key}"
