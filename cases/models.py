@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.constants import CaseState, Channel, DeliveryMethod
 from core.models import TimeStampedModel
 from identity.models import Authorisation, Organisation, User
-from matters.models import ImplementationVersion
+from matters.models import Bundle, ImplementationVersion
 
 
 class CaseNumberBlock(models.Model):
@@ -74,6 +74,13 @@ class Case(TimeStampedModel):
     idempotency_key = models.CharField(max_length=64, blank=True)
 
     form_data = models.JSONField(_("form"), default=dict, blank=True)
+    # A 一件事 application is a parent case with one child case per implementation.
+    bundle = models.ForeignKey(
+        Bundle, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -173,3 +180,25 @@ class CaseMaterial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.material_key}"
+
+
+class Notice(models.Model):
+    """A message in a person's in-site inbox (站内信), e.g. a step of one of their cases."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("identity.api.urls")),
     path("api/v1/", include("matters.api.urls")),
     path("api/v1/", include("cases.api.urls")),
+    path("cases/", include("cases.urls")),
 ]
 
 handler403 = "portal.views.permission_denied"

@@ -1,0 +1,3 @@
+"""Applying in the browser: form, draft, materials, check, submit, receipt."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""My space: my cases, the case page, corrections, withdrawal, delivery, inbox."""
+
+urlpatterns: list = []
