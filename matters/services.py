@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from pypinyin import Style, lazy_pinyin
 
 from core.errors import ValidationFailed
 from identity.models import Organisation, Region, User
@@ -26,6 +25,9 @@ from matters.models import (
 
 def name_initials(name: str) -> str:
     """企业设立登记 → qysldj: what people type when they search by pinyin initials."""
+    # Imported here: pypinyin's dictionaries cost ~55 MB, needed only when the catalogue changes.
+    from pypinyin import Style, lazy_pinyin
+
     letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
     return "".join(part for part in letters if part.isascii() and part.isalnum()).lower()
 
