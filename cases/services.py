@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import policies
-from cases.constants import EDITABLE_STATES, Action, Channel, Party
+from cases.constants import EDITABLE_STATES, Action, CaseState, Channel, Party
 from cases.errors import CaseIncomplete, CaseNotEditable, TransitionImpossible
 from cases.models import Case, CaseEvent, CaseMaterial, CaseNumberBlock
 from cases.uploads import inspect_upload, storage_name
@@ -25,7 +25,7 @@ from matters.forms_runtime import clean_form_data
 from matters.models import ImplementationVersion
 
 
-def _reserve_number(*, region_code: str, day: date) -> str:
+def reserve_case_number(*, region_code: str, day: date) -> str:
     """The next case number of a region and day, e.g. 420500-20261122-000017."""
     prefix = f"{region_code[:6]}-{day:%Y%m%d}"
     with transaction.atomic():
@@ -35,11 +35,20 @@ def _reserve_number(*, region_code: str, day: date) -> str:
     return f"{prefix}-{block.last:06d}"
 
 
+def _in_bundle_draft(case: Case) -> bool:
+    """A child of a 一件事 application still being written: it changes only through the
+    bundle (cases.bundles), never on its own."""
+    if case.parent_id is None:
+        return False
+    parent_state = Case.objects.values_list("state", flat=True).get(pk=case.parent_id)
+    return parent_state == CaseState.DRAFT
+
+
 def _form_errors(errors: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return {f"form.{key}": messages for key, messages in errors.items()}
 
 
-def _applicant_for(
+def applicant_for(
     *,
     actor: User,
     version: ImplementationVersion,
@@ -86,7 +95,7 @@ def case_create(
         existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-    parties = _applicant_for(
+    parties = applicant_for(
         actor=actor, version=version, on_behalf_of=on_behalf_of, organisation=organisation
     )
     fields = list(version.form_fields.all())
@@ -97,7 +106,7 @@ def case_create(
     try:
         with transaction.atomic():
             case = Case.objects.create(
-                number=_reserve_number(
+                number=reserve_case_number(
                     region_code=implementation.region.code, day=timezone.localdate()
                 ),
                 version=version,
@@ -133,7 +142,7 @@ def case_update_form(*, case: Case, actor: User, form_data: dict[str, Any]) -> d
         case = Case.objects.select_for_update().get(pk=case.pk)
         if Party.APPLICANT not in policies.case_parties(actor, case):
             raise NotFound()
-        if case.state not in EDITABLE_STATES:
+        if case.state not in EDITABLE_STATES or _in_bundle_draft(case):
             raise CaseNotEditable()
         fields = list(case.version.form_fields.all())
         cleaned, errors = clean_form_data(fields=fields, data=form_data, complete=False)
@@ -151,7 +160,7 @@ def case_material_attach(
         case = Case.objects.select_for_update().get(pk=case.pk)
         if Party.APPLICANT not in policies.case_parties(actor, case):
             raise NotFound()
-        if case.state not in EDITABLE_STATES:
+        if case.state not in EDITABLE_STATES or _in_bundle_draft(case):
             raise CaseNotEditable()
         if not case.version.materials.filter(key=material_key).exists():
             raise ValidationFailed(
@@ -261,6 +270,12 @@ def case_transition(
             raise TransitionImpossible(
                 _("This case is “%(state)s”: “%(action)s” is not possible now.")
                 % {"state": case.get_state_display(), "action": Action(action).label}
+            )
+        if action in (Action.SUBMIT, Action.RESUBMIT) and (
+            case.bundle_id is not None or _in_bundle_draft(case)
+        ):
+            raise TransitionImpossible(
+                _("This case belongs to a bundle application: submit the bundle as a whole.")
             )
         comment = comment.strip()
         if transition.needs_comment and not comment:

@@ -1,6 +1,8 @@
 """Serializers of the cases API: they parse and shape; the services decide."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import policies, selectors
@@ -11,11 +13,22 @@ from matters import selectors as matter_selectors
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    matter = serializers.CharField(max_length=64)
+    """Apply for one service (`matter`: its implementation code) or for a bundle (`bundle`:
+    its code), never both."""
+
+    matter = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    bundle = serializers.CharField(max_length=64, required=False, allow_blank=True)
     form = serializers.DictField(required=False, default=dict)
     submit = serializers.BooleanField(required=False, default=False)
     on_behalf_of = serializers.CharField(max_length=18, required=False, allow_blank=True)
     organisation = serializers.CharField(max_length=18, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict) -> dict:
+        if bool(attrs.get("matter")) == bool(attrs.get("bundle")):
+            raise serializers.ValidationError(
+                {"matter": _("Give either the code of a service or the code of a bundle.")}
+            )
+        return attrs
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -77,13 +90,42 @@ class CaseSerializer(serializers.ModelSerializer):
         return [a for a in actions_from(case.state) if parties & TRANSITIONS[a].who]
 
 
+class ChildCaseSerializer(serializers.ModelSerializer):
+    """One case of a bundle application, as its parent shows it."""
+
+    service = serializers.CharField(source="version.name")
+
+    class Meta:
+        model = Case
+        fields = ["number", "state", "service"]
+
+
 class CaseDetailSerializer(CaseSerializer):
     form = serializers.JSONField(source="form_data")
     materials = CaseMaterialSerializer(many=True)
     timeline = CaseEventSerializer(many=True, source="events")
+    bundle = serializers.SerializerMethodField()
+    parent = serializers.SerializerMethodField()
+    children = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
         fields = [
             *CaseSerializer.Meta.fields,
             "form", "materials", "timeline", "delivery_method", "fees_due", "fees_paid",
+            "bundle", "parent", "children",
         ]  # fmt: skip
+
+    def get_bundle(self, case: Case) -> str | None:
+        return case.bundle.code if case.bundle_id else None
+
+    def get_parent(self, case: Case) -> str | None:
+        return case.parent.number if case.parent_id else None
+
+    @extend_schema_field(ChildCaseSerializer(many=True))
+    def get_children(self, case: Case) -> list[dict]:
+        if not case.bundle_id:
+            return []
+        # Only the children the caller may see (a lead department's reviewer sees the
+        # parent, not the other departments' cases).
+        children = selectors.cases_for(self.context["request"].user).filter(parent=case)
+        return ChildCaseSerializer(children.order_by("pk"), many=True).data

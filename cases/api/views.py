@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import selectors, services
+from cases import bundles, selectors, services
 from cases.api.serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
@@ -18,7 +18,7 @@ from cases.api.serializers import (
     MaterialUploadSerializer,
     TransitionSerializer,
 )
-from cases.constants import Channel
+from cases.constants import Action, Channel
 from cases.models import Case
 from core.errors import NotAllowed, ValidationFailed
 from identity.models import Organisation, User
@@ -52,9 +52,11 @@ class CaseListCreateView(generics.ListAPIView):
         data = CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        version = matter_selectors.published_version(values["matter"])
-        if version is None:
-            raise ValidationFailed(_("No published service has this code."), field="matter")
+        version = None
+        if values.get("matter"):
+            version = matter_selectors.published_version(values["matter"])
+            if version is None:
+                raise ValidationFailed(_("No published service has this code."), field="matter")
         principal = None
         if values.get("on_behalf_of"):
             principal = User.objects.filter(id_number=values["on_behalf_of"].upper()).first()
@@ -75,16 +77,19 @@ class CaseListCreateView(generics.ListAPIView):
             raise ValidationFailed(
                 _("An idempotency key has at most 64 characters."), field="Idempotency-Key"
             )
-        case = services.case_create(
-            version=version,
-            actor=request.user,
-            form_data=values["form"],
-            channel=Channel.API,
-            on_behalf_of=principal,
-            organisation=organisation,
-            idempotency_key=key,
-            submit=values["submit"],
-        )
+        common = {
+            "actor": request.user,
+            "form_data": values["form"],
+            "channel": Channel.API,
+            "on_behalf_of": principal,
+            "organisation": organisation,
+            "idempotency_key": key,
+            "submit": values["submit"],
+        }
+        if version is not None:
+            case = services.case_create(version=version, **common)
+        else:
+            case = bundles.bundle_case_create(bundle_code=values["bundle"], **common)
         case = _visible_case(request, case.number)
         body = CaseDetailSerializer(case, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -103,12 +108,13 @@ class CaseTransitionView(APIView):
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = _visible_case(request, number)
-        services.case_transition(
-            case=case,
-            action=data.validated_data["action"],
-            actor=request.user,
-            comment=data.validated_data["comment"],
-        )
+        action = data.validated_data["action"]
+        if case.bundle_id is not None and action == Action.SUBMIT:
+            bundles.bundle_case_submit(case=case, actor=request.user)
+        else:
+            services.case_transition(
+                case=case, action=action, actor=request.user, comment=data.validated_data["comment"]
+            )
         case = _visible_case(request, number)
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
@@ -122,7 +128,12 @@ class CaseMaterialView(APIView):
         data.is_valid(raise_exception=True)
         case = _visible_case(request, number)
         upload = data.validated_data["file"]
-        material = services.case_material_attach(
+        attach = (
+            bundles.bundle_material_attach
+            if case.bundle_id is not None
+            else services.case_material_attach
+        )
+        material = attach(
             case=case,
             actor=request.user,
             material_key=data.validated_data["material"],
