@@ -162,7 +162,8 @@ class CaseMaterial(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
     material_key = models.CharField(_("material"), max_length=64)
-    file = models.FileField(_("file"), upload_to="cases/", max_length=200)
+    # The storage name is generated in full by cases.uploads.storage_name (under cases/).
+    file = models.FileField(_("file"), max_length=200)
     original_name = models.CharField(_("file name"), max_length=120)
     content_type = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
@@ -189,6 +190,11 @@ class Notice(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
     )
+    # The step the notice tells about: one notice per person and step, however often the
+    # notification task runs.
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
@@ -199,6 +205,9 @@ class Notice(models.Model):
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         indexes = [models.Index(fields=["recipient", "read_at"], name="notice_unread_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "event"], name="one_notice_per_step")
+        ]
 
     def __str__(self) -> str:
         return self.title

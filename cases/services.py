@@ -20,7 +20,7 @@ from identity.constants import ORGANISATION_ROLES
 from identity.models import Organisation, User
 from identity.services import audit_record
 from matters import selectors as matter_selectors
-from matters.constants import HandlingKind, MaterialRequirement, MaterialSource
+from matters.constants import HandlingKind, MaterialRequirement, MaterialSource, OnlineDepth
 from matters.forms_runtime import clean_form_data
 from matters.models import ImplementationVersion
 
@@ -95,6 +95,11 @@ def case_create(
         existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
+    if channel != Channel.COUNTER and version.online_depth < OnlineDepth.PRE_CHECK:
+        raise ValidationFailed(
+            _("This service cannot be applied for online; please apply at the service hall."),
+            field="matter",
+        )
     parties = applicant_for(
         actor=actor, version=version, on_behalf_of=on_behalf_of, organisation=organisation
     )
@@ -146,7 +151,10 @@ def case_update_form(*, case: Case, actor: User, form_data: dict[str, Any]) -> d
             raise CaseNotEditable()
         fields = list(case.version.form_fields.all())
         cleaned, errors = clean_form_data(fields=fields, data=form_data, complete=False)
-        case.form_data = {**case.form_data, **cleaned}
+        # An answer emptied by the applicant is removed; one they mistyped keeps its old value.
+        cleared = {key for key, value in form_data.items() if value in ("", None)}
+        kept = {k: v for k, v in case.form_data.items() if k not in cleared}
+        case.form_data = {**kept, **cleaned}
         case.save(update_fields=["form_data", "updated_at"])
     return _form_errors(errors)
 
@@ -197,9 +205,11 @@ def _missing(case: Case) -> dict[str, list[Any]]:
     missing = _form_errors(errors)
     given = set(case.materials.values_list("material_key", flat=True))
     for material in case.version.materials.all():
+        # A 容缺 material may follow after acceptance, with a deadline set by the clerk.
         needed = (
             material.requirement == MaterialRequirement.REQUIRED
             and material.source == MaterialSource.UPLOAD
+            and not material.tolerable
         )
         if needed and material.key not in given:
             missing[f"materials.{material.key}"] = [

@@ -14,6 +14,8 @@ class NavEntry:
     label: str | Promise
     url_name: str
     shown_to: Callable[[HttpRequest], bool]
+    # The name of a count in the `ui` context drawn as a badge beside the label.
+    badge: str = ""
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class NavItem:
     label: str | Promise
     url: str
     active: bool
+    badge: str = ""
 
 
 def _everyone(request: HttpRequest) -> bool:
@@ -39,16 +42,21 @@ ENTRIES = [
     NavEntry(_("Home"), "portal:home", _everyone),
     NavEntry(_("Services"), "matters:home", _everyone),
     NavEntry(_("My space"), "identity:profile", _signed_in),
+    NavEntry(_("My cases"), "cases:mine", _signed_in),
+    NavEntry(_("Inbox"), "cases:inbox", _signed_in, badge="unread_notices"),
     NavEntry(_("Authorisations"), "identity:authorisations", _signed_in),
     NavEntry(_("Administration"), "admin:index", _admin_site),
 ]
 
 
+def _matches(path: str, url: str) -> bool:
+    return path == url or (url != "/" and path.startswith(url))
+
+
 def navigation_for(request: HttpRequest) -> list[NavItem]:
-    items = []
-    for entry in ENTRIES:
-        if entry.shown_to(request):
-            url = reverse(entry.url_name)
-            active = request.path == url or (url != "/" and request.path.startswith(url))
-            items.append(NavItem(entry.label, url, active))
-    return items
+    shown = [(entry, reverse(entry.url_name)) for entry in ENTRIES if entry.shown_to(request)]
+    # Only the most specific match is current: /cases/inbox/ is the inbox, not "My cases".
+    current = max(
+        (url for _entry, url in shown if _matches(request.path, url)), key=len, default=""
+    )
+    return [NavItem(entry.label, url, url == current, entry.badge) for entry, url in shown]

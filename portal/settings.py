@@ -72,7 +72,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+# Another URLconf only for measurements (benchmarks/hello_urls.py adds a hello-world view).
+ROOT_URLCONF = env.str("DJANGO_ROOT_URLCONF", default="portal.urls")
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -191,6 +192,8 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@gov-portal.example")
+# The class that sends text messages (cases.notifications.SmsSender); the default logs them.
+PORTAL_SMS_SENDER = env.str("PORTAL_SMS_SENDER", default="cases.notifications.ConsoleSmsSender")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

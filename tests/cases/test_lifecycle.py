@@ -215,3 +215,43 @@ def test_an_immediate_matter_is_due_the_day_it_is_accepted(version, citizen, cle
 
     case.refresh_from_db()
     assert case.deadline == date(2026, 3, 7)
+
+
+def test_an_emptied_answer_is_removed_and_a_mistyped_one_keeps_its_value(version, citizen):
+    case = services.case_create(
+        version=version,
+        actor=citizen,
+        form_data={"applicant_name": "张三", "contact_phone": "13800000001"},
+    )
+
+    errors = services.case_update_form(
+        case=case, actor=citizen, form_data={"applicant_name": "", "contact_phone": "12"}
+    )
+
+    case.refresh_from_db()
+    assert list(errors) == ["form.contact_phone"]
+    assert case.form_data == {"contact_phone": "13800000001"}
+
+
+def test_a_material_that_may_follow_later_does_not_block_submission(version, citizen):
+    version.materials.update(tolerable=True)
+    case = services.case_create(
+        version=version, actor=citizen, form_data={"applicant_name": "张三"}
+    )
+
+    services.case_transition(case=case, action=Action.SUBMIT, actor=citizen)
+
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
+
+
+def test_a_service_below_level_three_is_not_applied_for_online(version, citizen):
+    version.online_depth = 2
+    version.visits_required = 1
+    version.save()
+
+    with pytest.raises(ValidationFailed) as raised:
+        services.case_create(version=version, actor=citizen, form_data={})
+
+    assert list(raised.value.errors) == ["matter"]
+    assert not Case.objects.exists()

@@ -93,6 +93,8 @@ def test_citizens_see_their_space_but_not_the_administration(client):
         "/",
         "/services/",
         "/accounts/profile/",
+        "/cases/",
+        "/cases/inbox/",
         "/accounts/authorisations/",
     ]
 
