@@ -41,7 +41,9 @@ def case_set_delivery(*, case: Case, actor: Any, method: str, address: str = "")
     """Record how the applicant wants the result: one of the ways the service offers, with a
     postal address when it is sent by post."""
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("version").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",)).select_related("version").get(pk=case.pk)
+        )
         parties = policies.case_parties(actor, case)
         if not parties:
             raise NotFound()

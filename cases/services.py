@@ -270,7 +270,9 @@ def case_transition(
         raise ValidationFailed(_("This action does not exist."), field="action")
     today = today or timezone.localdate()
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("version").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",)).select_related("version").get(pk=case.pk)
+        )
         parties = policies.case_parties(actor, case)
         if not parties:
             raise NotFound()

@@ -6,6 +6,7 @@ Every demo account's password is DEMO_PASSWORD (listed in the README).
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from cases.demo import seed_cases
 from identity import services
 from identity.constants import OrganisationKind, RegionLevel, Role, Sector
 from identity.models import Membership, Organisation, Region, User
@@ -177,3 +178,4 @@ def seed_demo() -> None:
     organisations = seed_organisations(regions)
     seed_people(organisations)
     seed_catalogue(organisations, regions)
+    seed_cases()

@@ -26,7 +26,7 @@ class CaseCreateSerializer(serializers.Serializer):
     def validate(self, attrs: dict) -> dict:
         if bool(attrs.get("matter")) == bool(attrs.get("bundle")):
             raise serializers.ValidationError(
-                {"matter": _("Give either the code of a service or the code of a bundle.")}
+                {"matter": _("Give the code of a service or the code of a bundle, not both.")}
             )
         return attrs
 

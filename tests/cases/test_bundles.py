@@ -307,7 +307,7 @@ def test_a_case_is_for_a_service_or_for_a_bundle_not_both(
 
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "matter": ["Give either the code of a service or the code of a bundle."]
+        "matter": ["Give the code of a service or the code of a bundle, not both."]
     }
     assert not Case.objects.exists()
 

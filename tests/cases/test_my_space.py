@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from cases import services
 from cases.constants import Action, CaseState, DeliveryMethod
@@ -88,7 +89,9 @@ def test_an_organisations_application_is_in_my_cases_of_its_members(client, vers
     assert _numbers(client.get(MINE)) == [case.number]
 
 
-def test_staff_do_not_find_their_department_queue_in_my_cases(client, version, citizen, reviewer):
+def test_staff_do_not_find_their_department_queue_in_my_cases(
+    english, client, version, citizen, reviewer
+):
     _submitted(version, citizen)
     client.force_login(reviewer)
 
@@ -184,6 +187,7 @@ def test_my_cases_need_signing_in(client):
     assert response["Location"] == "/accounts/sign-in/?next=/cases/"
 
 
+@translation.override("en")
 def test_time_left_reads_as_days_left_overdue_or_clock_stopped(version, citizen):
     calendar = WorkingCalendar()
     case = Case(version=version, state=CaseState.IN_REVIEW, deadline=date(2025, 11, 14))
