@@ -29,7 +29,13 @@ from cases import policies
 from cases.constants import Action, CaseState, Channel, Party
 from cases.errors import CaseIncomplete, CaseNotEditable, TransitionImpossible
 from cases.models import Case, CaseEvent, CaseMaterial
-from cases.services import applicant_for, case_transition, reserve_case_number
+from cases.services import (
+    applicant_for,
+    case_transition,
+    form_errors,
+    reserve_case_number,
+    store_material,
+)
 from cases.uploads import UploadInfo, inspect_upload, storage_name
 from core.errors import NotFound, ValidationFailed
 from identity.models import Organisation, User
@@ -48,10 +54,6 @@ MSG_MEMBER_UNAVAILABLE = _(
 MSG_NOT_A_BUNDLE = _("This case is not a bundle application.")
 MSG_MATERIAL_NOT_ASKED = _("This bundle does not ask for this material.")
 MSG_MATERIAL_MISSING = _("Please provide this material: %(name)s.")
-
-
-def _form_errors(errors: dict[str, list[Any]]) -> dict[str, list[Any]]:
-    return {f"form.{key}": messages for key, messages in errors.items()}
 
 
 def _clean_bundle_form(
@@ -125,7 +127,7 @@ def bundle_case_create(
         versions=merged.versions, merged_fields=merged.fields, data=form_data, complete=False
     )
     if errors:
-        raise ValidationFailed(errors=_form_errors(errors))
+        raise ValidationFailed(errors=form_errors(errors))
     today = timezone.localdate()
     lead = merged.versions[0]
     try:
@@ -236,7 +238,7 @@ def bundle_case_update_form(
         for child in children:
             child.form_data = {**child.form_data, **per_version[child.version_id]}
             child.save(update_fields=["form_data", "updated_at"])
-    return _form_errors(errors)
+    return form_errors(errors)
 
 
 def bundle_material_attach(
@@ -251,26 +253,9 @@ def bundle_material_attach(
             raise CaseNotEditable()
         if material_key not in _asked_materials(children):
             raise ValidationFailed(MSG_MATERIAL_NOT_ASKED, field="material")
-        material = CaseMaterial.objects.filter(case=parent, material_key=material_key).first()
-        previous_file = material.file.name if material else None
-        material = material or CaseMaterial(case=parent, material_key=material_key)
-        material.file.save(storage_name(info=info, prefix="cases"), file, save=False)
-        material.original_name = info.original_name
-        material.content_type = info.content_type
-        material.size = info.size
-        material.sha256 = info.sha256
-        material.uploaded_by = actor
-        material.uploaded_at = timezone.now()
-        material.save()
-        audit_record(
-            action="cases.material_attach",
-            actor=actor,
-            target=parent,
-            detail={"material": material_key, "sha256": info.sha256, "size": info.size},
+        material = store_material(
+            case=parent, actor=actor, material_key=material_key, file=file, info=info
         )
-        if previous_file:
-            storage = material.file.storage
-            transaction.on_commit(lambda: storage.delete(previous_file))
     return material
 
 
@@ -283,7 +268,7 @@ def _bundle_missing(*, parent: Case, children: list[Case], given: set[str]) -> d
         keys = {form_field.key for form_field in fields}
         own = {key: value for key, value in parent.form_data.items() if key in keys}
         _cleaned, errors = clean_form_data(fields=fields, data=own, complete=True)
-        for key, messages in _form_errors(errors).items():
+        for key, messages in form_errors(errors).items():
             missing.setdefault(key, messages)
     for child in children:
         for material in child.version.materials.all():

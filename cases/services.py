@@ -12,7 +12,7 @@ from cases import policies
 from cases.constants import EDITABLE_STATES, Action, CaseState, Channel, Party
 from cases.errors import CaseIncomplete, CaseNotEditable, TransitionImpossible
 from cases.models import Case, CaseEvent, CaseMaterial, CaseNumberBlock
-from cases.uploads import inspect_upload, storage_name
+from cases.uploads import UploadInfo, inspect_upload, storage_name
 from cases.workflow import TRANSITIONS
 from core.errors import NotAllowed, NotFound, ValidationFailed
 from identity import selectors as identity_selectors
@@ -44,7 +44,7 @@ def _in_bundle_draft(case: Case) -> bool:
     return parent_state == CaseState.DRAFT
 
 
-def _form_errors(errors: dict[str, list[Any]]) -> dict[str, list[Any]]:
+def form_errors(errors: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return {f"form.{key}": messages for key, messages in errors.items()}
 
 
@@ -106,7 +106,7 @@ def case_create(
     fields = list(version.form_fields.all())
     cleaned, errors = clean_form_data(fields=fields, data=form_data, complete=False)
     if errors:
-        raise ValidationFailed(errors=_form_errors(errors))
+        raise ValidationFailed(errors=form_errors(errors))
     implementation = version.implementation
     try:
         with transaction.atomic():
@@ -156,7 +156,7 @@ def case_update_form(*, case: Case, actor: User, form_data: dict[str, Any]) -> d
         kept = {k: v for k, v in case.form_data.items() if k not in cleared}
         case.form_data = {**kept, **cleaned}
         case.save(update_fields=["form_data", "updated_at"])
-    return _form_errors(errors)
+    return form_errors(errors)
 
 
 def case_material_attach(
@@ -174,26 +174,37 @@ def case_material_attach(
             raise ValidationFailed(
                 _("This service does not ask for this material."), field="material"
             )
-        material = CaseMaterial.objects.filter(case=case, material_key=material_key).first()
-        previous_file = material.file.name if material else None
-        material = material or CaseMaterial(case=case, material_key=material_key)
-        material.file.save(storage_name(info=info, prefix="cases"), file, save=False)
-        material.original_name = info.original_name
-        material.content_type = info.content_type
-        material.size = info.size
-        material.sha256 = info.sha256
-        material.uploaded_by = actor
-        material.uploaded_at = timezone.now()
-        material.save()
-        audit_record(
-            action="cases.material_attach",
-            actor=actor,
-            target=case,
-            detail={"material": material_key, "sha256": info.sha256, "size": info.size},
+        material = store_material(
+            case=case, actor=actor, material_key=material_key, file=file, info=info
         )
-        if previous_file:
-            storage = material.file.storage
-            transaction.on_commit(lambda: storage.delete(previous_file))
+    return material
+
+
+def store_material(
+    *, case: Case, actor: User, material_key: str, file: IO[bytes], info: UploadInfo
+) -> CaseMaterial:
+    """Store a checked upload as the case's file for one material (inside the caller's
+    locked transaction), replacing and, once committed, deleting an earlier file."""
+    material = CaseMaterial.objects.filter(case=case, material_key=material_key).first()
+    previous_file = material.file.name if material else None
+    material = material or CaseMaterial(case=case, material_key=material_key)
+    material.file.save(storage_name(info=info, prefix="cases"), file, save=False)
+    material.original_name = info.original_name
+    material.content_type = info.content_type
+    material.size = info.size
+    material.sha256 = info.sha256
+    material.uploaded_by = actor
+    material.uploaded_at = timezone.now()
+    material.save()
+    audit_record(
+        action="cases.material_attach",
+        actor=actor,
+        target=case,
+        detail={"material": material_key, "sha256": info.sha256, "size": info.size},
+    )
+    if previous_file:
+        storage = material.file.storage
+        transaction.on_commit(lambda: storage.delete(previous_file))
     return material
 
 
@@ -202,7 +213,7 @@ def _missing(case: Case) -> dict[str, list[Any]]:
     _cleaned, errors = clean_form_data(
         fields=list(case.version.form_fields.all()), data=case.form_data, complete=True
     )
-    missing = _form_errors(errors)
+    missing = form_errors(errors)
     given = set(case.materials.values_list("material_key", flat=True))
     for material in case.version.materials.all():
         # A 容缺 material may follow after acceptance, with a deadline set by the clerk.
