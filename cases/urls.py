@@ -1,7 +1,7 @@
-"""Browser pages of cases: applying (cases.views.apply) and My space (cases.views.my_space)."""
+"""Browser pages of cases: applying for a service or a bundle, and My space."""
 
-from cases.views import apply, my_space
+from cases.views import apply, apply_bundle, my_space
 
 app_name = "cases"
 
-urlpatterns = [*apply.urlpatterns, *my_space.urlpatterns]
+urlpatterns = [*apply.urlpatterns, *apply_bundle.urlpatterns, *my_space.urlpatterns]
