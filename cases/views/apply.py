@@ -223,6 +223,12 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
     """The application: answer the questions, save a draft (暂存), upload the materials,
     check and submit; after a correction request (补正), correct and resubmit."""
     case = _case_or_404(request.user, number)
+    if case.bundle_id is not None:
+        # A 一件事 application is written on its own page (cases.views.apply_bundle).
+        return redirect("cases:bundle-edit", number=case.number)
+    if case.parent is not None and case.parent.state == CaseState.DRAFT:
+        # While the bundle is a draft, its cases change only through the bundle's page.
+        return redirect("cases:bundle-edit", number=case.parent.number)
     submitting = request.method == "POST" and request.POST.get("action") == "submit"
     if not _applicant_side(request.user, case):
         return redirect("cases:detail", number=case.number)

@@ -1,3 +1,288 @@
-"""Applying for a 一件事 bundle in the browser: one merged form and one set of materials."""
+"""Applying for a 一件事 bundle in the browser: one merged form and one set of materials.
 
-urlpatterns: list = []
+Thin views over `cases.bundles`: the start page makes the parent case (and its children), the
+application page saves the merged answers, takes the one material set and submits the whole
+bundle at once (一次性告知 of everything missing). The patterns are those of
+`cases.views.apply` (the single-service pages): a case someone may not see is a 404.
+"""
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import bundles, policies, selectors
+from cases.constants import CaseState, Channel, Party
+from cases.errors import CaseIncomplete, CaseNotEditable, TransitionImpossible
+from cases.forms import MaterialUploadForm, StartForm
+from cases.models import Case
+from cases.uploads import max_upload_bytes, megabytes
+from cases.views.apply import _needed, _not_editable, _put_errors
+from core.errors import ApplicationError, NotFound
+from core.forms import add_service_errors
+from matters import selectors as matter_selectors
+from matters.constants import MaterialSource
+from matters.forms_runtime import ApplicationForm, build_django_form
+from matters.models import Bundle
+from matters.selectors import MergedBundle
+
+# --- Reads these pages need ------------------------------------------------------------------
+
+
+def _bundle_case_or_404(user: Any, number: str) -> Case:
+    """A bundle parent the person may see, with its bundle, agent and files."""
+    case = (
+        selectors.cases_for(user)
+        .filter(number=number, bundle__isnull=False)
+        .select_related("bundle", "agent")
+        .prefetch_related("materials")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def _merged_for(case: Case) -> MergedBundle:
+    """The merged questions and materials of the parent's bundle (as published now)."""
+    bundle = matter_selectors.bundle_published(case.bundle.code)
+    if bundle is None:
+        return MergedBundle()
+    return matter_selectors.bundle_merged(bundle)
+
+
+def _bundle_drafts_for(user: Any, bundle: Bundle) -> list[Case]:
+    """The person's applications for this bundle that are still drafts (to resume one)."""
+    return list(
+        selectors.cases_for(user).filter(bundle=bundle, state=CaseState.DRAFT, created_by=user)[:5]
+    )
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _render_edit(
+    request: HttpRequest,
+    case: Case,
+    *,
+    merged: MergedBundle | None = None,
+    form: ApplicationForm | None = None,
+    missing: list[str] | None = None,
+    upload_errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    merged = merged or _merged_for(case)
+    if form is None:
+        form = build_django_form(fields=merged.fields, initial=case.form_data, complete=False)
+    given = {material.material_key: material for material in case.materials.all()}
+    upload_errors = upload_errors or {}
+    rows = [
+        {
+            "material": material,
+            "file": given.get(material.key),
+            "needed": _needed(material),
+            "upload": material.source == MaterialSource.UPLOAD,
+            "errors": upload_errors.get(material.key, []),
+        }
+        for material in merged.materials
+    ]
+    known = {row["material"].key for row in rows}
+    missing_keys = set(missing or [])
+    return render(
+        request,
+        "cases/apply_bundle_edit.html",
+        {
+            "case": case,
+            "bundle": case.bundle,
+            "services": merged.versions,
+            "form": form,
+            "materials": rows,
+            "missing_materials": [
+                row["material"] for row in rows if row["material"].key in missing_keys
+            ],
+            "checked": missing is not None,
+            "upload_refused": bool(upload_errors),
+            "other_upload_errors": [
+                message
+                for key, messages_ in upload_errors.items()
+                if key not in known
+                for message in messages_
+            ],
+            "max_upload_mb": megabytes(max_upload_bytes()),
+        },
+        status=status,
+    )
+
+
+def _missing_materials(case: Case, merged: MergedBundle) -> list[str]:
+    """The needed materials not uploaded yet (listed with wrong answers, which stop the
+    check before the service is asked)."""
+    given = {material.material_key for material in case.materials.all()}
+    return [m.key for m in merged.materials if _needed(m) and m.key not in given]
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    """Start a bundle application: choose who it is for; the draft is made and opened."""
+    bundle = matter_selectors.bundle_published(code)
+    if bundle is None:
+        raise Http404
+    merged = matter_selectors.bundle_merged(bundle)
+    if not merged.versions:
+        raise Http404
+    # Who may be applied for is offered for the lead service; the service checks every one.
+    lead = merged.versions[0]
+    if request.method == "POST":
+        form = StartForm(request.POST, user=request.user, version=lead)
+        if form.is_valid():
+            try:
+                case = bundles.bundle_case_create(
+                    bundle_code=bundle.code,
+                    actor=request.user,
+                    form_data={},
+                    channel=Channel.ONLINE,
+                    idempotency_key=form.cleaned_data["token"],
+                    **form.parties(),
+                )
+            except ApplicationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("cases:bundle-edit", number=case.number)
+    else:
+        # A fresh token per rendering: both requests of a double click carry the same one.
+        form = StartForm(
+            initial={"token": secrets.token_urlsafe(24)}, user=request.user, version=lead
+        )
+    return render(
+        request,
+        "cases/apply_bundle_start.html",
+        {
+            "bundle": bundle,
+            "services": merged.versions,
+            "form": form,
+            "drafts": _bundle_drafts_for(request.user, bundle),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, number: str) -> HttpResponse:
+    """The bundle application: answer the merged questions, save a draft (暂存), upload the
+    one set of materials, check and submit every service at once."""
+    case = _bundle_case_or_404(request.user, number)
+    submitting = request.method == "POST" and request.POST.get("action") == "submit"
+    if Party.APPLICANT not in policies.case_parties(request.user, case):
+        return redirect("cases:detail", number=case.number)
+    if case.state != CaseState.DRAFT:
+        if request.method == "GET":
+            return redirect("cases:detail", number=case.number)
+        return _not_editable(request, case, submitting=submitting)
+    merged = _merged_for(case)
+    if request.method == "GET":
+        return _render_edit(request, case, merged=merged)
+
+    form = build_django_form(fields=merged.fields, data=request.POST, complete=submitting)
+    # Only the questions of the form are read: other keys in the request are ignored.
+    answers = {key: request.POST.get(key) for key in form.fields}
+    try:
+        errors = bundles.bundle_case_update_form(case=case, actor=request.user, form_data=answers)
+    except NotFound:
+        raise Http404 from None
+    except CaseNotEditable:
+        return _not_editable(request, case, submitting=submitting)
+    if not submitting:
+        if errors:
+            _put_errors(form, errors)
+            return _render_edit(request, case, merged=merged, form=form)
+        messages.success(
+            request, _("Your answers have been saved. You can come back and continue later.")
+        )
+        return redirect("cases:bundle-edit", number=case.number)
+
+    if errors:
+        # Wrong answers are not sent on; everything else still missing is listed with them.
+        _put_errors(form, errors)
+        return _render_edit(
+            request, case, merged=merged, form=form, missing=_missing_materials(case, merged)
+        )
+    try:
+        bundles.bundle_case_submit(case=case, actor=request.user)
+    except CaseIncomplete as error:
+        missing = _put_errors(form, error.errors)
+        return _render_edit(request, case, merged=merged, form=form, missing=missing)
+    except NotFound:
+        raise Http404 from None
+    except TransitionImpossible:
+        return _not_editable(request, case, submitting=True)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect("cases:detail", number=case.number)
+    messages.success(
+        request,
+        _(
+            "Your application %(number)s has been submitted: each department has received its "
+            "part. You can follow every part from the case page."
+        )
+        % {"number": case.number},
+    )
+    return redirect("cases:detail", number=case.number)
+
+
+@login_required
+@require_POST
+def material_upload(request: HttpRequest, number: str) -> HttpResponse:
+    """Attach the file of one material of the bundle; a refused file is explained on the
+    application page with the status that says why (400, 413 too large, 415 wrong kind)."""
+    case = _bundle_case_or_404(request.user, number)
+    if Party.APPLICANT not in policies.case_parties(request.user, case):
+        raise Http404
+    if case.state != CaseState.DRAFT:
+        return _not_editable(request, case)
+    form = MaterialUploadForm(request.POST, request.FILES)
+    key = str(request.POST.get("material", ""))[:64]
+    if not form.is_valid():
+        problems = [str(message) for messages_ in form.errors.values() for message in messages_]
+        return _render_edit(request, case, upload_errors={key: problems}, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        bundles.bundle_material_attach(
+            case=case,
+            actor=request.user,
+            material_key=form.cleaned_data["material"],
+            file=upload,
+            name=upload.name or "",
+        )
+    except NotFound:
+        raise Http404 from None
+    except CaseNotEditable:
+        return _not_editable(request, case)
+    except ApplicationError as error:
+        problems = [str(message) for messages_ in error.errors.values() for message in messages_]
+        return _render_edit(
+            request,
+            case,
+            upload_errors={key: problems or [str(error.message)]},
+            status=error.status,
+        )
+    messages.success(request, _("The file has been uploaded."))
+    return redirect(
+        reverse("cases:bundle-edit", kwargs={"number": case.number}) + f"#material-{key}"
+    )
+
+
+urlpatterns = [
+    path("apply-bundle/<str:code>/", start, name="apply-bundle"),
+    path("<str:number>/bundle/edit/", edit, name="bundle-edit"),
+    path("<str:number>/bundle/materials/upload/", material_upload, name="bundle-material-upload"),
+]

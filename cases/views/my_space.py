@@ -222,6 +222,20 @@ def _case_page(
             initial={"method": case.delivery_method, "address": case.delivery_address},
         )
     names = dict(case.version.materials.values_list("key", "name"))
+    # A 一件事 application: the parent lists its children, a child links to its parent (each
+    # shown only to those who may see it; one query, only for such cases).
+    children = []
+    if case.bundle_id is not None:
+        children = [
+            child
+            for child in case.children.select_related("version").order_by("pk")
+            if policies.case_parties(request.user, child)
+        ]
+    parent = None
+    if case.parent_id is not None:
+        parent = Case.objects.filter(pk=case.parent_id).first()
+        if parent is not None and not policies.case_parties(request.user, parent):
+            parent = None
     staff_actions = _actions_for(case, parties - {Party.APPLICANT})
     context = {
         "case": case,
@@ -243,6 +257,8 @@ def _case_page(
             for m in case.materials.all()
         ],
         "has_receipt": case.state != CaseState.DRAFT,
+        "children": children,
+        "parent": parent,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
