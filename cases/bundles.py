@@ -41,7 +41,6 @@ from core.errors import NotFound, ValidationFailed
 from identity.models import Organisation, User
 from identity.services import audit_record
 from matters import selectors as matter_selectors
-from matters.constants import MaterialRequirement, MaterialSource
 from matters.forms_runtime import clean_form_data
 from matters.models import Bundle, FormField, ImplementationVersion, Material
 from matters.selectors import MergedBundle
@@ -272,12 +271,8 @@ def _bundle_missing(*, parent: Case, children: list[Case], given: set[str]) -> d
             missing.setdefault(key, messages)
     for child in children:
         for material in child.version.materials.all():
-            needed = (
-                material.requirement == MaterialRequirement.REQUIRED
-                and material.source == MaterialSource.UPLOAD
-            )
             key = f"materials.{material.key}"
-            if needed and material.key not in given and key not in missing:
+            if material.must_be_uploaded and material.key not in given and key not in missing:
                 missing[key] = [MSG_MATERIAL_MISSING % {"name": material.name}]
     return missing
 

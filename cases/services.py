@@ -20,7 +20,7 @@ from identity.constants import ORGANISATION_ROLES
 from identity.models import Organisation, User
 from identity.services import audit_record
 from matters import selectors as matter_selectors
-from matters.constants import HandlingKind, MaterialRequirement, MaterialSource, OnlineDepth
+from matters.constants import HandlingKind, OnlineDepth
 from matters.forms_runtime import clean_form_data
 from matters.models import ImplementationVersion
 
@@ -216,13 +216,7 @@ def _missing(case: Case) -> dict[str, list[Any]]:
     missing = form_errors(errors)
     given = set(case.materials.values_list("material_key", flat=True))
     for material in case.version.materials.all():
-        # A 容缺 material may follow after acceptance, with a deadline set by the clerk.
-        needed = (
-            material.requirement == MaterialRequirement.REQUIRED
-            and material.source == MaterialSource.UPLOAD
-            and not material.tolerable
-        )
-        if needed and material.key not in given:
+        if material.must_be_uploaded and material.key not in given:
             missing[f"materials.{material.key}"] = [
                 _("Please provide this material: %(name)s.") % {"name": material.name}
             ]

@@ -333,6 +333,16 @@ class Material(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def must_be_uploaded(self) -> bool:
+        """The applicant must upload it before submitting: required, theirs to provide, and
+        not one that may follow after acceptance (容缺)."""
+        return (
+            self.requirement == MaterialRequirement.REQUIRED
+            and self.source == MaterialSource.UPLOAD
+            and not self.tolerable
+        )
+
     def clean(self) -> None:
         if self.source == MaterialSource.CERTIFICATE and not self.certificate_type:
             raise ValidationError(

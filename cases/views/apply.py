@@ -6,29 +6,29 @@ answered with 404, whatever the reason.
 """
 
 import secrets
+from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import policies, selectors, services
 from cases.constants import EDITABLE_STATES, Action, CaseState, Channel, Party
-from cases.errors import CaseIncomplete, CaseNotEditable, TransitionImpossible
-from cases.forms import MaterialUploadForm, StartForm
+from cases.forms import StartForm
 from cases.models import Case, CaseEvent, CaseMaterial
 from cases.receipt import receipt_pdf
 from cases.uploads import attachment_response, max_upload_bytes, megabytes
-from core.errors import ApplicationError, NotFound
+from cases.views import common
+from core.errors import ApplicationError
 from core.forms import add_service_errors
 from matters import selectors as matter_selectors
-from matters.constants import MaterialRequirement, MaterialSource, OnlineDepth
+from matters.constants import MaterialSource, OnlineDepth
 from matters.forms_runtime import ApplicationForm, build_django_form
-from matters.models import ImplementationVersion, Material
+from matters.models import ImplementationVersion
 
 # --- Reads these pages need (candidates for cases.selectors) -------------------------------
 
@@ -76,14 +76,6 @@ def _case_material(case: Case, key: str) -> CaseMaterial | None:
     return CaseMaterial.objects.filter(case=case, material_key=key).first()
 
 
-def _needed(material: Material) -> bool:
-    # Mirrors the completeness rule of cases.services (_missing): required uploads only.
-    return (
-        material.requirement == MaterialRequirement.REQUIRED
-        and material.source == MaterialSource.UPLOAD
-    )
-
-
 # --- Helpers ---------------------------------------------------------------------------------
 
 
@@ -93,24 +85,6 @@ def _applicant_side(user: Any, case: Case) -> bool:
 
 def _questions(case: Case) -> list:
     return list(case.version.form_fields.all())
-
-
-def _put_errors(form: ApplicationForm, errors: dict[str, list[Any]]) -> list[str]:
-    """Put a service's errors ("form.<key>", "materials.<key>") on the form's fields, once;
-    return the keys of the materials said to be missing."""
-    form.is_valid()  # the form's own check first, so a message it already shows is not repeated
-    missing: list[str] = []
-    for key, messages_ in errors.items():
-        kind, _dot, name = key.partition(".")
-        if kind == "materials":
-            missing.append(name)
-            continue
-        field = name if kind == "form" and name in form.fields else None
-        if field is not None and form.has_error(field):
-            continue
-        for message in messages_:
-            form.add_error(field, str(message))
-    return missing
 
 
 def _render_edit(
@@ -130,7 +104,7 @@ def _render_edit(
         {
             "material": material,
             "file": given.get(material.key),
-            "needed": _needed(material),
+            "needed": material.must_be_uploaded,
             "upload": material.source == MaterialSource.UPLOAD,
             "errors": upload_errors.get(material.key, []),
         }
@@ -164,17 +138,6 @@ def _render_edit(
         },
         status=status,
     )
-
-
-def _not_editable(request: HttpRequest, case: Case, *, submitting: bool = False) -> HttpResponse:
-    """To the case page of an application that was sent (or withdrawn) meanwhile. The second
-    request of a double-clicked "Check and submit" ends here silently: the first one sent it."""
-    if not submitting:
-        messages.info(
-            request,
-            _("This application can no longer be changed. Its case page shows where it stands."),
-        )
-    return redirect("cases:detail", number=case.number)
 
 
 # --- Pages -----------------------------------------------------------------------------------
@@ -235,100 +198,49 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
     if case.state not in EDITABLE_STATES:
         if request.method == "GET":
             return redirect("cases:detail", number=case.number)
-        return _not_editable(request, case, submitting=submitting)
+        return common.not_editable(request, case, submitting=submitting)
     if request.method == "GET":
         return _render_edit(request, case)
 
-    form = build_django_form(fields=_questions(case), data=request.POST, complete=submitting)
-    # Only the questions of the form are read: other keys in the request are ignored.
-    answers = {key: request.POST.get(key) for key in form.fields}
-    try:
-        errors = services.case_update_form(case=case, actor=request.user, form_data=answers)
-    except NotFound:
-        raise Http404 from None
-    except CaseNotEditable:
-        return _not_editable(request, case, submitting=submitting)
-    if not submitting:
-        if errors:
-            _put_errors(form, errors)
-            return _render_edit(request, case, form=form)
-        messages.success(
-            request, _("Your answers have been saved. You can come back and continue later.")
-        )
-        return redirect("cases:edit", number=case.number)
-
-    if errors:
-        # Wrong answers are not sent on; everything else still missing is listed with them.
-        missing = [m.key for m in case.version.materials.all() if _needed(m)]
-        given = {material.material_key for material in case.materials.all()}
-        _put_errors(form, errors)
-        return _render_edit(
-            request, case, form=form, missing=[key for key in missing if key not in given]
-        )
     action = Action.RESUBMIT if case.state == CaseState.CORRECTION_REQUESTED else Action.SUBMIT
-    try:
-        services.case_transition(case=case, action=action, actor=request.user)
-    except CaseIncomplete as error:
-        missing = _put_errors(form, error.errors)
-        return _render_edit(request, case, form=form, missing=missing)
-    except NotFound:
-        raise Http404 from None
-    except TransitionImpossible:
-        return _not_editable(request, case, submitting=True)
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-        return redirect("cases:detail", number=case.number)
-    messages.success(
+    given = {material.material_key for material in case.materials.all()}
+    return common.save_and_submit(
         request,
-        _(
+        case=case,
+        form=build_django_form(fields=_questions(case), data=request.POST, complete=submitting),
+        save=lambda answers: services.case_update_form(
+            case=case, actor=request.user, form_data=answers
+        ),
+        submit=lambda: services.case_transition(case=case, action=action, actor=request.user),
+        missing_materials=lambda: [
+            m.key for m in case.version.materials.all() if m.must_be_uploaded and m.key not in given
+        ],
+        render=partial(_render_edit, request, case),
+        edit_url_name="cases:edit",
+        submitted_message=_(
             "Your application %(number)s has been submitted. You can download the receipt "
             "from the case page."
         )
         % {"number": case.number},
     )
-    return redirect("cases:detail", number=case.number)
 
 
 @login_required
 @require_POST
 def material_upload(request: HttpRequest, number: str) -> HttpResponse:
-    """Attach the file of one material; a refused file is explained on the application page
-    with the status that says why (400, 413 too large, 415 not an accepted kind)."""
+    """Attach the file of one material (refusals are explained on the application page)."""
     case = _case_or_404(request.user, number)
-    form = MaterialUploadForm(request.POST, request.FILES)
-    key = str(request.POST.get("material", ""))[:64]
-    if not form.is_valid():
-        if not _applicant_side(request.user, case):
-            raise Http404
-        if case.state not in EDITABLE_STATES:
-            return _not_editable(request, case)
-        problems = [str(message) for messages_ in form.errors.values() for message in messages_]
-        return _render_edit(request, case, upload_errors={key: problems}, status=400)
-    upload = form.cleaned_data["file"]
-    try:
-        services.case_material_attach(
-            case=case,
-            actor=request.user,
-            material_key=form.cleaned_data["material"],
-            file=upload,
-            name=upload.name or "",
-        )
-    except NotFound:
-        raise Http404 from None
-    except CaseNotEditable:
-        return _not_editable(request, case)
-    except ApplicationError as error:
-        if not _applicant_side(request.user, case):
-            raise Http404 from None
-        problems = [str(message) for messages_ in error.errors.values() for message in messages_]
-        return _render_edit(
-            request,
-            case,
-            upload_errors={key: problems or [str(error.message)]},
-            status=error.status,
-        )
-    messages.success(request, _("The file has been uploaded."))
-    return redirect(reverse("cases:edit", kwargs={"number": case.number}) + f"#material-{key}")
+    if not _applicant_side(request.user, case):
+        raise Http404
+    if case.state not in EDITABLE_STATES:
+        return common.not_editable(request, case)
+    return common.upload(
+        request,
+        case=case,
+        attach=services.case_material_attach,
+        render=partial(_render_edit, request, case),
+        edit_url_name="cases:edit",
+    )
 
 
 @login_required

@@ -7,24 +7,23 @@ bundle at once (一次性告知 of everything missing). The patterns are those o
 """
 
 import secrets
+from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import bundles, policies, selectors
 from cases.constants import CaseState, Channel, Party
-from cases.errors import CaseIncomplete, CaseNotEditable, TransitionImpossible
-from cases.forms import MaterialUploadForm, StartForm
+from cases.forms import StartForm
 from cases.models import Case
 from cases.uploads import max_upload_bytes, megabytes
-from cases.views.apply import _needed, _not_editable, _put_errors
-from core.errors import ApplicationError, NotFound
+from cases.views import common
+from core.errors import ApplicationError
 from core.forms import add_service_errors
 from matters import selectors as matter_selectors
 from matters.constants import MaterialSource
@@ -86,7 +85,7 @@ def _render_edit(
         {
             "material": material,
             "file": given.get(material.key),
-            "needed": _needed(material),
+            "needed": material.must_be_uploaded,
             "upload": material.source == MaterialSource.UPLOAD,
             "errors": upload_errors.get(material.key, []),
         }
@@ -124,7 +123,7 @@ def _missing_materials(case: Case, merged: MergedBundle) -> list[str]:
     """The needed materials not uploaded yet (listed with wrong answers, which stop the
     check before the service is asked)."""
     given = {material.material_key for material in case.materials.all()}
-    return [m.key for m in merged.materials if _needed(m) and m.key not in given]
+    return [m.key for m in merged.materials if m.must_be_uploaded and m.key not in given]
 
 
 # --- Pages -----------------------------------------------------------------------------------
@@ -187,97 +186,45 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
     if case.state != CaseState.DRAFT:
         if request.method == "GET":
             return redirect("cases:detail", number=case.number)
-        return _not_editable(request, case, submitting=submitting)
+        return common.not_editable(request, case, submitting=submitting)
     merged = _merged_for(case)
     if request.method == "GET":
         return _render_edit(request, case, merged=merged)
 
-    form = build_django_form(fields=merged.fields, data=request.POST, complete=submitting)
-    # Only the questions of the form are read: other keys in the request are ignored.
-    answers = {key: request.POST.get(key) for key in form.fields}
-    try:
-        errors = bundles.bundle_case_update_form(case=case, actor=request.user, form_data=answers)
-    except NotFound:
-        raise Http404 from None
-    except CaseNotEditable:
-        return _not_editable(request, case, submitting=submitting)
-    if not submitting:
-        if errors:
-            _put_errors(form, errors)
-            return _render_edit(request, case, merged=merged, form=form)
-        messages.success(
-            request, _("Your answers have been saved. You can come back and continue later.")
-        )
-        return redirect("cases:bundle-edit", number=case.number)
-
-    if errors:
-        # Wrong answers are not sent on; everything else still missing is listed with them.
-        _put_errors(form, errors)
-        return _render_edit(
-            request, case, merged=merged, form=form, missing=_missing_materials(case, merged)
-        )
-    try:
-        bundles.bundle_case_submit(case=case, actor=request.user)
-    except CaseIncomplete as error:
-        missing = _put_errors(form, error.errors)
-        return _render_edit(request, case, merged=merged, form=form, missing=missing)
-    except NotFound:
-        raise Http404 from None
-    except TransitionImpossible:
-        return _not_editable(request, case, submitting=True)
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-        return redirect("cases:detail", number=case.number)
-    messages.success(
+    return common.save_and_submit(
         request,
-        _(
+        case=case,
+        form=build_django_form(fields=merged.fields, data=request.POST, complete=submitting),
+        save=lambda answers: bundles.bundle_case_update_form(
+            case=case, actor=request.user, form_data=answers
+        ),
+        submit=lambda: bundles.bundle_case_submit(case=case, actor=request.user),
+        missing_materials=lambda: _missing_materials(case, merged),
+        render=partial(_render_edit, request, case, merged=merged),
+        edit_url_name="cases:bundle-edit",
+        submitted_message=_(
             "Your application %(number)s has been submitted: each department has received its "
             "part. You can follow every part from the case page."
         )
         % {"number": case.number},
     )
-    return redirect("cases:detail", number=case.number)
 
 
 @login_required
 @require_POST
 def material_upload(request: HttpRequest, number: str) -> HttpResponse:
-    """Attach the file of one material of the bundle; a refused file is explained on the
-    application page with the status that says why (400, 413 too large, 415 wrong kind)."""
+    """Attach the file of one material of the bundle (refusals explained on its page)."""
     case = _bundle_case_or_404(request.user, number)
     if Party.APPLICANT not in policies.case_parties(request.user, case):
         raise Http404
     if case.state != CaseState.DRAFT:
-        return _not_editable(request, case)
-    form = MaterialUploadForm(request.POST, request.FILES)
-    key = str(request.POST.get("material", ""))[:64]
-    if not form.is_valid():
-        problems = [str(message) for messages_ in form.errors.values() for message in messages_]
-        return _render_edit(request, case, upload_errors={key: problems}, status=400)
-    upload = form.cleaned_data["file"]
-    try:
-        bundles.bundle_material_attach(
-            case=case,
-            actor=request.user,
-            material_key=form.cleaned_data["material"],
-            file=upload,
-            name=upload.name or "",
-        )
-    except NotFound:
-        raise Http404 from None
-    except CaseNotEditable:
-        return _not_editable(request, case)
-    except ApplicationError as error:
-        problems = [str(message) for messages_ in error.errors.values() for message in messages_]
-        return _render_edit(
-            request,
-            case,
-            upload_errors={key: problems or [str(error.message)]},
-            status=error.status,
-        )
-    messages.success(request, _("The file has been uploaded."))
-    return redirect(
-        reverse("cases:bundle-edit", kwargs={"number": case.number}) + f"#material-{key}"
+        return common.not_editable(request, case)
+    return common.upload(
+        request,
+        case=case,
+        attach=bundles.bundle_material_attach,
+        render=partial(_render_edit, request, case),
+        edit_url_name="cases:bundle-edit",
     )
 
 

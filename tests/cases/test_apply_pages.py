@@ -751,3 +751,16 @@ def test_uploading_from_a_bytes_stream_keeps_the_pdf(client, version, citizen):
 
     assert response.status_code == 302
     assert CaseMaterial.objects.get().content_type == "application/pdf"
+
+
+def test_a_material_that_may_follow_later_is_not_shown_as_missing(
+    english, client, version, citizen
+):
+    version.materials.update(tolerable=True)
+    case = services.case_create(version=version, actor=citizen, form_data={})
+    client.force_login(citizen)
+
+    html = client.get(f"/cases/{case.number}/edit/").content.decode()
+
+    assert "May be supplied later" in html
+    assert "Not uploaded yet" not in html
