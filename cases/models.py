@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.constants import CaseState, Channel, DeliveryMethod
 from core.models import TimeStampedModel
-from identity.models import Authorisation, Organisation, User
+from identity.models import Authorisation, Organisation, Region, User
 from matters.models import Bundle, ImplementationVersion
 
 
@@ -107,11 +107,44 @@ class Case(TimeStampedModel):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+    # The region whose hall takes the case at the counter and hands out its result.
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+
+    # 容缺受理: accepted with these materials still to come by a date.
+    deferred_materials = models.JSONField(_("materials to supply later"), default=list, blank=True)
+    deferred_until = models.DateField(_("supply by"), null=True, blank=True)
+    deferred_supplied_at = models.DateTimeField(_("supplied at"), null=True, blank=True)
+    # 告知承诺制: the applicant's signed commitment stands in for these materials.
+    commitment_materials = models.JSONField(
+        _("materials replaced by a commitment"), default=list, blank=True
+    )
+    commitment_signed_at = models.DateTimeField(_("commitment signed at"), null=True, blank=True)
+
+    claimed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_claimed",
+        verbose_name=_("handled by"),
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=48, blank=True)
+
+    # 综合窗口出件: the code shown to the applicant to collect the result at the window.
+    pickup_code = models.CharField(_("pickup code"), max_length=12, blank=True)
+    express_carrier = models.CharField(_("carrier"), max_length=40, blank=True)
+    express_tracking = models.CharField(_("tracking number"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        permissions = [
+            ("approve_immediate_case", _("Can decide immediate matters at the counter")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["created_by", "idempotency_key"],

@@ -116,6 +116,7 @@ def case_create(
                 ),
                 version=version,
                 department=implementation.department,
+                region=implementation.region,
                 channel=channel,
                 created_by=actor,
                 idempotency_key=idempotency_key,
@@ -214,7 +215,9 @@ def _missing(case: Case) -> dict[str, list[Any]]:
         fields=list(case.version.form_fields.all()), data=case.form_data, complete=True
     )
     missing = form_errors(errors)
+    # Materials given, or replaced by the applicant's signed commitment (告知承诺制).
     given = set(case.materials.values_list("material_key", flat=True))
+    given.update(case.commitment_materials)
     for material in case.version.materials.all():
         if material.must_be_uploaded and material.key not in given:
             missing[f"materials.{material.key}"] = [
@@ -223,7 +226,37 @@ def _missing(case: Case) -> dict[str, list[Any]]:
     return missing
 
 
-def _apply_effects(case: Case, action: str, today: date) -> list[str]:
+def _defer_materials(case: Case, payload: dict[str, Any], today: date) -> list[str]:
+    """容缺受理: the tolerable materials still missing at acceptance and the date by which
+    they must follow. Only materials the guide marks as tolerable may be deferred."""
+    keys = payload.get("deferred_materials") or []
+    if not keys:
+        return []
+    tolerable = {m.key for m in case.version.materials.all() if m.tolerable}
+    unknown = [key for key in keys if key not in tolerable]
+    if unknown:
+        raise ValidationFailed(
+            _("Only materials the service guide allows to follow later can be deferred."),
+            field="deferred_materials",
+        )
+    until = payload.get("deferred_until")
+    if isinstance(until, str):
+        try:
+            until = date.fromisoformat(until)
+        except ValueError:
+            until = None
+    if not isinstance(until, date) or until <= today:
+        raise ValidationFailed(
+            _("Please give a date after today by which the materials must be supplied."),
+            field="deferred_until",
+        )
+    case.deferred_materials = sorted(set(keys))
+    case.deferred_until = until
+    payload["deferred_until"] = until.isoformat()
+    return ["deferred_materials", "deferred_until"]
+
+
+def _apply_effects(case: Case, action: str, today: date, payload: dict[str, Any]) -> list[str]:
     """What a transition changes besides the state; returns the changed fields."""
     now = timezone.now()
     if action in (Action.SUBMIT, Action.RESUBMIT):
@@ -238,7 +271,7 @@ def _apply_effects(case: Case, action: str, today: date) -> list[str]:
         if case.version.handling_kind == HandlingKind.IMMEDIATE:
             days = 0
         case.deadline = matter_selectors.working_calendar().add_working_days(today, days)
-        return ["accepted_at", "deadline"]
+        return ["accepted_at", "deadline", *_defer_materials(case, payload, today)]
     if action == Action.SUSPEND:
         case.suspended_since = today
         return ["suspended_since"]
@@ -274,6 +307,7 @@ def case_transition(
     if transition is None:
         raise ValidationFailed(_("This action does not exist."), field="action")
     today = today or timezone.localdate()
+    payload = dict(payload or {})
     with transaction.atomic():
         case = (
             Case.objects.select_for_update(of=("self",)).select_related("version").get(pk=case.pk)
@@ -283,6 +317,9 @@ def case_transition(
             raise NotFound()
         if not parties & transition.who:
             raise NotAllowed(_("You may not take this action on this case."))
+        refusal = policies.refusal_reason(actor, parties, case, action)
+        if refusal:
+            raise NotAllowed(refusal)
         if case.state not in transition.sources:
             raise TransitionImpossible(
                 _("This case is “%(state)s”: “%(action)s” is not possible now.")
@@ -297,7 +334,7 @@ def case_transition(
         comment = comment.strip()
         if transition.needs_comment and not comment:
             raise ValidationFailed(_("Please give the reason."), field="comment")
-        changed = _apply_effects(case, action, today)
+        changed = _apply_effects(case, action, today, payload)
         from_state, case.state = case.state, transition.target
         case.save(update_fields=["state", "updated_at", *changed])
         event = CaseEvent.objects.create(
@@ -308,7 +345,7 @@ def case_transition(
             to_state=case.state,
             at=timezone.now(),
             comment=comment,
-            payload=payload or {},
+            payload=payload,
         )
         audit_record(
             action=f"cases.{action}",

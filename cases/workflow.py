@@ -27,12 +27,13 @@ TRANSITIONS: dict[str, Transition] = {
     Action.REFUSE: _t({S.SUBMITTED}, S.REFUSED, STAFF, needs_comment=True),
     Action.REQUEST_CORRECTION: _t({S.SUBMITTED}, S.CORRECTION_REQUESTED, STAFF, True),
     Action.RESUBMIT: _t({S.CORRECTION_REQUESTED}, S.SUBMITTED, {Party.APPLICANT}),
-    Action.CLAIM: _t({S.ACCEPTED}, S.IN_REVIEW, {Party.REVIEWER}),
+    # Clerks claim and decide immediate matters only (cases.policies.refusal_reason).
+    Action.CLAIM: _t({S.ACCEPTED}, S.IN_REVIEW, STAFF),
     Action.HAND_OFF: _t({S.IN_REVIEW}, S.ACCEPTED, {Party.REVIEWER}, needs_comment=True),
     Action.SUSPEND: _t({S.IN_REVIEW}, S.SUSPENDED, {Party.REVIEWER}, needs_comment=True),
     Action.RESUME: _t({S.SUSPENDED}, S.IN_REVIEW, {Party.REVIEWER}),
-    Action.APPROVE: _t({S.IN_REVIEW}, S.APPROVED, {Party.REVIEWER}),
-    Action.DENY: _t({S.IN_REVIEW}, S.DENIED, {Party.REVIEWER}, needs_comment=True),
+    Action.APPROVE: _t({S.IN_REVIEW}, S.APPROVED, STAFF),
+    Action.DENY: _t({S.IN_REVIEW}, S.DENIED, STAFF, needs_comment=True),
     Action.ISSUE_RESULT: _t({S.APPROVED, S.DENIED}, S.RESULT_ISSUED, STAFF),
     Action.DELIVER: _t({S.RESULT_ISSUED}, S.DELIVERED, STAFF),
     Action.WITHDRAW: _t(

@@ -55,6 +55,14 @@ STAFF_ROLES = frozenset(
 )
 
 
+class AuthorisationBasis(models.TextChoices):
+    """How an authorisation was given: online by the principal, or recorded by a clerk."""
+
+    ONLINE = "online", _("Granted online")
+    PAPER = "paper", _("Paper authorisation")
+    IN_PERSON = "in_person", _("Principal present at the counter")
+
+
 class AuditOutcome(models.TextChoices):
     SUCCESS = "success", _("Success")
     FAILURE = "failure", _("Failure")

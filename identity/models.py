@@ -16,6 +16,7 @@ from identity.constants import (
     ORGANISATION_ROLES,
     STAFF_ROLES,
     AuditOutcome,
+    AuthorisationBasis,
     OrganisationKind,
     RegionLevel,
     Role,
@@ -203,6 +204,17 @@ class Authorisation(TimeStampedModel):
     matter_code = models.CharField(_("matter code"), max_length=64, blank=True)
     valid_until = models.DateField(_("valid until"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    basis = models.CharField(
+        _("given"),
+        max_length=16,
+        choices=AuthorisationBasis.choices,
+        default=AuthorisationBasis.ONLINE,
+    )
+    # A scan of a paper authorisation taken at the counter (帮办代办).
+    evidence = models.FileField(_("authorisation document"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -219,6 +231,38 @@ class Authorisation(TimeStampedModel):
 
     def is_active_on(self, day: Any) -> bool:
         return self.revoked_at is None and self.valid_until >= day
+
+
+class ApiKey(TimeStampedModel):
+    """A department system's key for `Authorization: Api-Key <key>`. Only a digest is
+    stored; the system acts as the named official who answers for the key."""
+
+    name = models.CharField(_("name"), max_length=100)
+    department = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="api_keys",
+        verbose_name=_("department"),
+        limit_choices_to={"kind": OrganisationKind.DEPARTMENT},
+    )
+    owner = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="api_keys",
+        verbose_name=_("responsible official"),
+    )
+    prefix = models.CharField(_("key prefix"), max_length=12, unique=True, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["department", "name"]
+        verbose_name = _("department API key")
+        verbose_name_plural = _("department API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
 
 
 class AuditQuerySet(models.QuerySet["AuditEvent"]):

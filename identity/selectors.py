@@ -100,17 +100,32 @@ def audit_chain_verify(*, chunk_size: int = 2000) -> ChainReport:
     return ChainReport(ok=True, checked=checked)
 
 
+def _memberships(user: Any) -> list[tuple[int, str, int]]:
+    """(organisation, role, organisation's region) of the user's active memberships, read
+    once per request and kept on the user object."""
+    cached = getattr(user, "_portal_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True).values_list(
+                "organisation_id", "role", "organisation__region_id"
+            )
+        )
+        user._portal_memberships = cached
+    return cached
+
+
 def user_roles_by_organisation(user: Any) -> dict[int, frozenset[str]]:
-    """Active roles per organisation id, cached on the user object for the request."""
+    """Active roles per organisation id."""
     if not getattr(user, "is_authenticated", False):
         return {}
-    cached = getattr(user, "_portal_roles_by_org", None)
-    if cached is None:
-        by_org: dict[int, set[str]] = {}
-        for organisation_id, role in Membership.objects.filter(
-            user=user, is_active=True
-        ).values_list("organisation_id", "role"):
-            by_org.setdefault(organisation_id, set()).add(role)
-        cached = {org: frozenset(roles) for org, roles in by_org.items()}
-        user._portal_roles_by_org = cached
-    return cached
+    by_org: dict[int, set[str]] = {}
+    for organisation_id, role, _region in _memberships(user):
+        by_org.setdefault(organisation_id, set()).add(role)
+    return {org: frozenset(roles) for org, roles in by_org.items()}
+
+
+def regions_served_as(user: Any, *, role: str) -> list[int]:
+    """The regions of the organisations in which the user holds a role."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return sorted({region for _org, held, region in _memberships(user) if held == role})

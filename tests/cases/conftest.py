@@ -4,7 +4,7 @@ import pytest
 
 from identity.constants import Role
 from matters.constants import FieldType
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
 from tests.factories.matters import FormFieldFactory, MaterialFactory, VersionFactory
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -39,8 +39,10 @@ def citizen():
 
 
 @pytest.fixture
-def clerk():
-    return MembershipFactory(role=Role.CLERK).user
+def clerk(version):
+    """A window clerk of the service centre of the region the service belongs to."""
+    centre = DepartmentFactory(region=version.implementation.region)
+    return MembershipFactory(role=Role.CLERK, organisation=centre).user
 
 
 @pytest.fixture

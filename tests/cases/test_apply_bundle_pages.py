@@ -348,6 +348,7 @@ def test_a_single_service_case_is_not_a_bundle(client, version, citizen):
         number="420500-20250101-000001",
         version=version,
         department=version.implementation.department,
+        region=version.implementation.region,
         applicant=citizen,
         created_by=citizen,
     )
