@@ -244,3 +244,130 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RoutingRule(TimeStampedModel):
+    """Where accepted cases of a service go when not to its own department: for all its
+    cases, or only for those of one region (cases.routing)."""
+
+    implementation = models.ForeignKey(
+        "matters.Implementation",
+        on_delete=models.CASCADE,
+        related_name="routing_rules",
+        verbose_name=_("service"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("only for cases of region"),
+    )
+    department = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("route to department"),
+    )
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["implementation", "region"], name="one_rule_per_service_region"
+            ),
+            models.UniqueConstraint(
+                fields=["implementation"],
+                condition=Q(region__isnull=True),
+                name="one_default_rule_per_service",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.implementation_id} → {self.department_id}"
+
+
+class Consultation(TimeStampedModel):
+    """征求意见: the case's department asks another department for its opinion; the case
+    waits for the answer."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consultations")
+    department = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        verbose_name=_("consulted department"),
+    )
+    question = models.TextField(_("question"))
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    due = models.DateField(_("answer due"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.department_id}"
+
+
+class OutboxMessage(models.Model):
+    """A hand-off, fan-out or department notification written in the same transaction as
+    the state change it follows, and delivered afterwards by cases.outbox."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=64)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # Set when the retries ran out; an administrator can send it again.
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(delivered_at__isnull=True),
+                name="outbox_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"
+
+
+class DepartmentNotice(models.Model):
+    """What a department receives from a delivered outbox message (a case handed to it, a
+    consultation, a bundle child routed to it): exactly one per message."""
+
+    department = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="department_notices"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="department_notices")
+    message = models.OneToOneField(
+        OutboxMessage, on_delete=models.PROTECT, related_name="department_notice"
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    text = models.CharField(_("message"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("department notice")
+        verbose_name_plural = _("department notices")
+
+    def __str__(self) -> str:
+        return f"{self.department_id}: {self.kind} {self.case_id}"
