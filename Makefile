@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint check-migrations imports pytest messages worker beat serve clean
+.PHONY: run test install lint check-migrations imports security audit-deps pytest messages worker beat serve clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -45,10 +45,18 @@ check-migrations: $(BIN)/activate
 imports: $(BIN)/activate
 	$(BIN)/lint-imports
 
+# Static security checks of our code (configured in pyproject.toml).
+security: $(BIN)/activate
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive .
+
+# Known vulnerabilities in the pinned dependencies; needs the PyPI advisory service.
+audit-deps: $(BIN)/activate
+	$(BIN)/pip-audit --requirement requirements.txt --progress-spinner off
+
 pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint check-migrations imports pytest
+test: lint check-migrations imports security pytest
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -12,7 +12,7 @@ from identity.constants import OrganisationKind, RegionLevel, Role, Sector
 from identity.models import Membership, Organisation, Region, User
 from matters.demo import seed_catalogue
 
-DEMO_PASSWORD = "Demo-2026!"  # noqa: S105 - published demo credential, see README
+DEMO_PASSWORD = "Demo-2026!"  # noqa: S105 - published demo credential (README)  # nosec B105
 
 # (code, name, level, parent code)
 REGIONS = [

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         if not departments:
             raise CommandError("Run seed_demo first: departments are needed.")
         existing = Matter.objects.filter(basic_code__startswith="BM").count()
-        rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+        rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets  # nosec B311
         now = timezone.now()
         matters = [
             Matter(
