@@ -53,7 +53,11 @@ security: $(BIN)/activate
 audit-deps: $(BIN)/activate
 	$(BIN)/pip-audit --requirement requirements.txt --progress-spinner off
 
-pytest: install
+# axe-core for the browser tests' accessibility checks (tests/e2e), when npm is available.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; fi
+
+pytest: install node_modules/axe-core/axe.min.js
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint check-migrations imports security pytest

@@ -39,3 +39,36 @@
     }
   });
 })();
+
+/*
+ * Wide tables scroll sideways inside .table-wrap on phones. A region that scrolls must be
+ * reachable by keyboard (WCAG 2.1.1), so the ones that overflow become focusable regions
+ * named after their table's caption or section heading.
+ */
+(function () {
+  "use strict";
+
+  function label(wrap) {
+    var caption = wrap.querySelector("caption");
+    var section = wrap.closest("section");
+    var heading = section && section.querySelector("h1, h2, h3");
+    return (caption || heading || {}).textContent || "";
+  }
+
+  function update() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", label(wrap).trim());
+      } else if (wrap.getAttribute("tabindex") === "0") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  update();
+  window.addEventListener("resize", update);
+})();
