@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -15,6 +16,25 @@ from core.errors import ApplicationError, ValidationFailed
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request: Any) -> int:
+        """A page size that is not a positive whole number is bad input, not ignored."""
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        if len(raw) > 1 or not raw[0].isdigit() or int(raw[0]) < 1:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [_("Enter a whole number of at least 1.")]}
+            )
+        return min(int(raw[0]), self.max_page_size)
+
+    def get_page_number(self, request: Any, paginator: Any) -> str | int:
+        raw = request.query_params.getlist(self.page_query_param)
+        if raw and (len(raw) > 1 or not raw[0].isdigit()):
+            raise exceptions.ValidationError(
+                {self.page_query_param: [_("Enter a whole number of at least 1.")]}
+            )
+        return super().get_page_number(request, paginator)
 
 
 def _flatten(detail: Any) -> dict[str, list[str]]:
@@ -49,3 +69,47 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         response.data = {"detail": str(detail), "errors": {}}
     return response
+
+
+# The error answers any operation can give (API.md); documented once for all of them.
+ERROR_STATUSES = {
+    "400": "Bad input: `errors` names each field.",
+    "401": "Not signed in.",
+    "403": "Signed in but not allowed.",
+    "404": "Not found, or not yours to see.",
+    "405": "Method not allowed.",
+    "406": "No acceptable representation.",
+    "409": "Impossible in the object's current state.",
+    "413": "Too large.",
+    "415": "Unsupported media type.",
+    "429": "Throttled: try again later.",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["detail", "errors"],
+}
+
+
+def document_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: every operation may answer with the error shape."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_STATUSES.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return result

@@ -234,6 +234,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One schema name for the case states used by several fields.
     "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "cases.constants.CaseState"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.document_error_responses",
+    ],
 }
 
 # No inline script or style anywhere: pages load their code and styles from our own files.

@@ -22,3 +22,4 @@ urlpatterns = [
 ]
 
 handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"

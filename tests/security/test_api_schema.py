@@ -1,0 +1,40 @@
+"""Schemathesis over the published OpenAPI schema, with every default check: generated
+requests, valid and invalid, against every operation, as a signed-in citizen and as nobody.
+No answer may be a server error, undocumented, or off the schema (schemathesis.toml)."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from knox.models import AuthToken
+
+from portal.wsgi import application
+from tests.factories import UserFactory
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+EXAMPLES = hypothesis_settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+
+
+@pytest.fixture
+def citizen_token() -> str:
+    _token, key = AuthToken.objects.create(UserFactory())
+    return key
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@EXAMPLES
+def test_the_api_keeps_its_schema_for_a_citizen(case, citizen_token):
+    case.call_and_validate(headers={"Authorization": f"Token {citizen_token}"})
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@EXAMPLES
+def test_the_api_keeps_its_schema_for_anonymous_callers(case):
+    case.call_and_validate()
