@@ -1,11 +1,24 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from identity import selectors
-from identity.models import AuditEvent, Authorisation, Membership, Organisation, Region, User
+from core.errors import ApplicationError
+from core.forms import add_service_errors
+from identity import selectors, services
+from identity.models import (
+    ApiKey,
+    AuditEvent,
+    Authorisation,
+    Membership,
+    Organisation,
+    Region,
+    User,
+)
 
 
 @admin.register(Region)
@@ -69,3 +82,67 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+
+class ApiKeyForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ["name", "department", "owner"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk is None and data.get("department") and data.get("owner"):
+            try:
+                services.api_key_check(department=data["department"], owner=data["owner"])
+            except ApplicationError as error:
+                add_service_errors(self, error)
+        return data
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Department systems' keys. The full key is shown once, in the message after adding
+    it; only its digest is kept. A key cannot be changed, only revoked (and a new one made)."""
+
+    list_display = ["name", "department", "owner", "prefix", "last_used_at", "revoked_at"]
+    list_filter = ["department", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "department__name"]
+    raw_id_fields = ["owner"]
+    autocomplete_fields = ["department"]
+    list_select_related = ["department", "owner"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
+        if obj is None:
+            return ["prefix", "last_used_at", "revoked_at"]
+        return ["name", "department", "owner", "prefix", "last_used_at", "revoked_at"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiKey | None = None) -> bool:
+        return False  # revoked keys stay, for the audit trail
+
+    form = ApiKeyForm
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if change:
+            return
+        api_key, secret = services.api_key_create(
+            name=obj.name, department=obj.department, owner=obj.owner, created_by=request.user
+        )
+        # The admin goes on with `obj`: make it the saved key.
+        obj.pk, obj.prefix, obj.digest = api_key.pk, api_key.prefix, api_key.digest
+        obj._state.adding, obj._state.db = False, api_key._state.db
+        self.message_user(
+            request,
+            _(
+                "The key is %(key)s — copy it now into the department system: it will not be "
+                "shown again."
+            )
+            % {"key": secret},
+            messages.WARNING,
+        )
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for api_key in queryset:
+            services.api_key_revoke(api_key=api_key, revoked_by=request.user)
+        messages.success(request, _("The selected keys have been revoked."))

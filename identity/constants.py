@@ -80,3 +80,15 @@ class AuditAction(models.TextChoices):
     AUTHORISATION_REVOKE = "identity.authorisation_revoke", _("Authorisation revoked")
     MEMBERSHIP_GRANT = "identity.membership_grant", _("Role granted")
     ACCESS_DENIED = "access.denied", _("Access refused")
+    PERSONAL_DATA_READ = "access.personal_data_read", _("Personal data read")
+    ADMIN_ADDITION = "admin.addition", _("Added in the administration site")
+    ADMIN_CHANGE = "admin.change", _("Changed in the administration site")
+    ADMIN_DELETION = "admin.deletion", _("Deleted in the administration site")
+    AUDIT_PURGE = "audit.purge", _("Audit entries purged")
+    AUDIT_SEARCH = "audit.search", _("Audit trail searched")
+    AUDIT_EXPORT = "audit.export", _("Audit trail exported")
+
+
+# The shortest time any audit entry is kept (six months, 184 days): the purge never goes
+# below it, whatever PORTAL_AUDIT_RETENTION_DAYS says, and neither does the database trigger.
+AUDIT_MIN_RETENTION_DAYS = 184

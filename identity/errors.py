@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import NotAllowed, TooManyAttempts, ValidationFailed
+from core.errors import Conflict, NotAllowed, TooManyAttempts, ValidationFailed
 
 
 class InvalidCredentials(ValidationFailed):
@@ -30,3 +30,19 @@ class AccountLocked(TooManyAttempts):
 class AccountInactive(NotAllowed):
     code = "account_inactive"
     default_message = _("This account has been deactivated. Please contact the service hall.")
+
+
+class AuditChainBroken(Conflict):
+    """The part of the trail about to be purged does not verify: keep it as evidence."""
+
+    code = "audit_chain_broken"
+
+    def __init__(self, entry_id: int) -> None:
+        super().__init__(
+            _(
+                "The audit trail is broken at entry %(id)s: nothing was purged. Investigate "
+                "with audit_verify first."
+            )
+            % {"id": entry_id}
+        )
+        self.entry_id = entry_id

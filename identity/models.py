@@ -273,6 +273,39 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
         raise TypeError("The audit trail is append-only.")
 
 
+def audit_hash(
+    *,
+    previous: str,
+    at: Any,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    outcome: str,
+    ip: str | None,
+    detail: Any,
+    subject_id: int | None,
+) -> str:
+    """SHA-256 of an entry's canonical content. The subject joined the content later: it is
+    hashed only when set, so entries written before it still verify."""
+    payload = {
+        "previous": previous,
+        "at": at.isoformat(),
+        "actor": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "object": [object_type, object_id],
+        "outcome": outcome,
+        "ip": ip,
+        "detail": detail,
+    }
+    if subject_id is not None:
+        payload["subject"] = subject_id
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 class AuditEvent(models.Model):
     """One entry of the append-only, hash-chained audit trail."""
 
@@ -281,7 +314,16 @@ class AuditEvent(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(_("actor"), max_length=64, blank=True)
-    action = models.CharField(_("action"), max_length=64, db_index=True)
+    # The person whose data or case the entry concerns (the applicant, holder, data subject).
+    subject = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person concerned"),
+    )
+    action = models.CharField(_("action"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
     object_id = models.CharField(_("object"), max_length=128, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=AuditOutcome.choices)
@@ -296,7 +338,13 @@ class AuditEvent(models.Model):
         ordering = ["id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        # The supervisor's search filters on one of these and pages backwards by id.
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-id"], name="audit_object_key_idx"),
+            models.Index(fields=["actor", "-id"], name="audit_actor_idx"),
+            models.Index(fields=["subject", "-id"], name="audit_subject_idx"),
+            models.Index(fields=["action", "-id"], name="audit_action_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action} {self.outcome}"
@@ -310,19 +358,19 @@ class AuditEvent(models.Model):
         raise TypeError("The audit trail is append-only.")
 
     def compute_hash(self) -> str:
-        payload = {
-            "previous": self.previous_hash,
-            "at": self.occurred_at.isoformat(),
-            "actor": self.actor_id,
-            "actor_label": self.actor_label,
-            "action": self.action,
-            "object": [self.object_type, self.object_id],
-            "outcome": self.outcome,
-            "ip": self.ip_address,
-            "detail": self.detail,
-        }
-        canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return audit_hash(
+            previous=self.previous_hash,
+            at=self.occurred_at,
+            actor_id=self.actor_id,
+            actor_label=self.actor_label,
+            action=self.action,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            outcome=self.outcome,
+            ip=self.ip_address,
+            detail=self.detail,
+            subject_id=self.subject_id,
+        )
 
 
 class AuditChainHead(models.Model):
@@ -336,3 +384,42 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.length} events, last {self.last_hash[:12]}"
+
+
+class AuditCheckpointQuerySet(models.QuerySet["AuditCheckpoint"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Audit checkpoints are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Audit checkpoints are append-only.")
+
+
+class AuditCheckpoint(models.Model):
+    """Where the chain restarts after a purge (identity.services.audit_purge): the last
+    purged entry's id and hash and how many entries the chain had up to it. Verification
+    starts from the newest checkpoint; the purge entry in the chain repeats these values."""
+
+    through_id = models.BigIntegerField(_("purged through entry"), unique=True)
+    through_hash = models.CharField(max_length=64)
+    length = models.PositiveBigIntegerField(_("entries up to here"))
+    purged = models.PositiveBigIntegerField(_("entries purged"))
+    cutoff = models.DateTimeField(_("entries before"))
+    created_at = models.DateTimeField(_("purged at"), default=timezone.now)
+
+    objects = AuditCheckpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["through_id"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"#{self.through_id} ({self.length})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("Audit checkpoints are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Audit checkpoints are append-only.")

@@ -1,17 +1,20 @@
 """Writes of the identity app: registration, sign-in, preferences, authorisations, roles,
 and the audit trail that every other app appends to."""
 
+import hashlib
 import json
-from datetime import date
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import EmailValidator, RegexValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,15 +22,24 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.errors import NotFound, ValidationFailed
 from identity import selectors
-from identity.constants import AuditAction, AuditOutcome, Role
+from identity.constants import (
+    AUDIT_MIN_RETENTION_DAYS,
+    AuditAction,
+    AuditOutcome,
+    OrganisationKind,
+    Role,
+)
 from identity.errors import (
     AccountInactive,
     AccountLocked,
+    AuditChainBroken,
     InvalidCredentials,
     OneTimePasswordRequired,
 )
 from identity.models import (
+    ApiKey,
     AuditChainHead,
+    AuditCheckpoint,
     AuditEvent,
     Authorisation,
     Membership,
@@ -48,6 +60,27 @@ def _field_error(field: str, error: ValidationError) -> ValidationFailed:
 # --- audit trail -------------------------------------------------------------------------
 
 
+def _subject_of(target: models.Model | None) -> int | None:
+    """The person an entry about this object concerns: the person themselves, or the
+    applicant, holder or data subject the object names (a person's case, certificate …)."""
+    if target is None:
+        return None
+    if isinstance(target, User):
+        return target.pk
+    for name in SUBJECT_FIELDS:
+        try:
+            field = target._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.many_to_one and field.related_model is User:
+            return getattr(target, field.attname)
+    return None
+
+
+# Fields that name the person an object is about, in the order they are looked for.
+SUBJECT_FIELDS = ("applicant", "holder", "subject", "principal")
+
+
 def audit_record(
     *,
     action: str,
@@ -57,16 +90,19 @@ def audit_record(
     target: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
+    subject: User | None = None,
     ip_address: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. Runs inside the caller's transaction when there is one,
-    so the event commits (or rolls back) with the change it records."""
+    so the event commits (or rolls back) with the change it records. The subject (the
+    person concerned) defaults to the one the target names, for the search by person."""
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
     if actor is not None and not actor_label:
         actor_label = actor.masked_id_number
+    subject_id = subject.pk if subject is not None else _subject_of(target)
     # Normalised through JSON so the hash recomputed from the stored row is the same.
     detail = json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder))
     with transaction.atomic():
@@ -75,6 +111,7 @@ def audit_record(
         event = AuditEvent(
             actor=actor,
             actor_label=actor_label,
+            subject_id=subject_id,
             action=action,
             object_type=object_type,
             object_id=object_id,
@@ -89,6 +126,107 @@ def audit_record(
         head.length += 1
         head.save(update_fields=["last_hash", "length"])
     return event
+
+
+def audit_record_read(
+    *, request: HttpRequest, target: models.Model, subject: User | None = None, purpose: str = ""
+) -> AuditEvent | None:
+    """Record that a member of staff read someone's personal data (a case, a certificate,
+    shared data). A person reading their own data is not recorded."""
+    user = getattr(request, "user", None)
+    subject_id = subject.pk if subject is not None else _subject_of(target)
+    if user is None or not user.is_authenticated or user.pk == subject_id:
+        return None
+    return audit_record_request(
+        request=request,
+        action=AuditAction.PERSONAL_DATA_READ,
+        target=target,
+        subject=subject,
+        detail={"purpose": purpose} if purpose else None,
+    )
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    purged: int
+    through_id: int | None
+    cutoff: datetime
+
+
+def audit_retention_days() -> int:
+    """Days the trail keeps every entry: the setting, never less than the legal minimum."""
+    days = int(getattr(settings, "PORTAL_AUDIT_RETENTION_DAYS", AUDIT_MIN_RETENTION_DAYS))
+    return max(days, AUDIT_MIN_RETENTION_DAYS)
+
+
+def audit_purge(*, before: datetime, actor_label: str = "audit_purge") -> PurgeReport:
+    """Remove the oldest entries, all older than `before`, as one prefix of the chain, and
+    leave a checkpoint (the last purged entry's hash and the chain's length there) from
+    which the rest still verifies. Refuses a cut-off inside the retention period and a
+    prefix that does not verify (purging must not erase the evidence of tampering)."""
+    latest_allowed = timezone.now() - timedelta(days=audit_retention_days())
+    if before > latest_allowed:
+        raise ValidationFailed(
+            _(
+                "Entries younger than %(days)s days must be kept: choose a date on or before "
+                "%(date)s."
+            )
+            % {"days": audit_retention_days(), "date": timezone.localdate(latest_allowed)},
+            field="before",
+        )
+    with transaction.atomic():
+        # Appends wait for the purge, which sees a settled chain.
+        AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        checkpoint = AuditCheckpoint.objects.order_by("-through_id").first()
+        start = checkpoint.through_id if checkpoint else 0
+        first_kept = (
+            AuditEvent.objects.filter(id__gt=start, occurred_at__gte=before)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        prefix = AuditEvent.objects.filter(id__gt=start)
+        if first_kept is not None:
+            prefix = prefix.filter(id__lt=first_kept)
+        through_id = prefix.order_by("-id").values_list("id", flat=True).first()
+        if through_id is None:
+            return PurgeReport(purged=0, through_id=None, cutoff=before)
+        report = selectors.audit_chain_verify(through_id=through_id)
+        if report.broken_at is not None:
+            raise AuditChainBroken(report.broken_at)
+        through_hash = AuditEvent.objects.values_list("hash", flat=True).get(pk=through_id)
+        length = (checkpoint.length if checkpoint else 0) + report.checked
+        AuditCheckpoint.objects.create(
+            through_id=through_id,
+            through_hash=through_hash,
+            length=length,
+            purged=report.checked,
+            cutoff=before,
+        )
+        audit_record(
+            action=AuditAction.AUDIT_PURGE,
+            actor_label=actor_label,
+            object_type="identity.auditcheckpoint",
+            object_id=str(through_id),
+            detail={
+                "through_id": through_id,
+                "through_hash": through_hash,
+                "length": length,
+                "purged": report.checked,
+                "cutoff": before.isoformat(),
+            },
+        )
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # The append-only trigger lets this transaction delete checkpointed entries
+                # older than the legal minimum, and nothing else.
+                cursor.execute("SELECT set_config('portal.audit_purge', 'on', true)")
+            cursor.execute(
+                f"DELETE FROM {AuditEvent._meta.db_table} WHERE id > %s AND id <= %s",  # noqa: S608  # nosec B608
+                [start, through_id],
+            )
+            purged = cursor.rowcount
+    return PurgeReport(purged=purged, through_id=through_id, cutoff=before)
 
 
 def audit_record_request(
@@ -426,3 +564,65 @@ def user_reset_password(*, user: User, new_password: str) -> User:
         user.save(update_fields=["password"])
         audit_record(action=AuditAction.PASSWORD_RESET, actor=user, target=user)
     return user
+
+
+# --- department API keys -------------------------------------------------------------------
+
+
+def api_key_digest(secret: str) -> str:
+    """What is stored of a key: its SHA-256, so a leaked database gives no usable key."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_key_check(*, department: Organisation, owner: User) -> None:
+    """A key belongs to a department and acts as one of its reviewers or its head."""
+    if department.kind != OrganisationKind.DEPARTMENT:
+        raise ValidationFailed(_("Please choose a government department."), field="department")
+    if not Membership.objects.filter(
+        user=owner,
+        organisation=department,
+        role__in=[Role.REVIEWER, Role.DEPARTMENT_HEAD],
+        is_active=True,
+    ).exists():
+        raise ValidationFailed(
+            _("The responsible official must be a reviewer or the head of the department."),
+            field="owner",
+        )
+
+
+def api_key_create(
+    *, name: str, department: Organisation, owner: User, created_by: User | None
+) -> tuple[ApiKey, str]:
+    """A new key for a department system, acting as `owner` (a reviewer or the head of the
+    department). Returns the key and its secret, which is shown once and never stored."""
+    api_key_check(department=department, owner=owner)
+    prefix = secrets.token_hex(4)
+    secret = f"{prefix}.{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        api_key = ApiKey.objects.create(
+            name=name, department=department, owner=owner, prefix=prefix,
+            digest=api_key_digest(secret),
+        )  # fmt: skip
+        audit_record(
+            action="identity.api_key_create",
+            actor=created_by,
+            target=api_key,
+            detail={"name": name, "department": department.credit_code, "prefix": prefix},
+        )
+    return api_key, secret
+
+
+def api_key_revoke(*, api_key: ApiKey, revoked_by: User | None) -> ApiKey:
+    """Revoke a key at once (a second revocation changes nothing)."""
+    with transaction.atomic():
+        api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
+        if api_key.revoked_at is None:
+            api_key.revoked_at = timezone.now()
+            api_key.save(update_fields=["revoked_at", "updated_at"])
+            audit_record(
+                action="identity.api_key_revoke",
+                actor=revoked_by,
+                target=api_key,
+                detail={"prefix": api_key.prefix},
+            )
+    return api_key

@@ -1,3 +1,4 @@
+import io
 import threading
 
 import pytest
@@ -31,7 +32,18 @@ def test_events_form_one_chain_that_verifies():
     assert events[0].previous_hash == "0" * 64
     assert [e.previous_hash for e in events[1:]] == [e.hash for e in events[:-1]]
     assert selectors.audit_chain_verify() == selectors.ChainReport(ok=True, checked=3)
-    call_command("verify_audit_chain")
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    assert out.getvalue().strip() == "Audit chain intact: 3 events."
+
+
+def test_the_old_command_name_still_verifies():
+    _append(2)
+    out = io.StringIO()
+
+    call_command("verify_audit_chain", stdout=out)
+
+    assert out.getvalue().strip() == "Audit chain intact: 2 events."
 
 
 def test_a_changed_entry_is_detected():
@@ -41,15 +53,22 @@ def test_a_changed_entry_is_detected():
     report = selectors.audit_chain_verify()
 
     assert (report.ok, report.checked, report.broken_at) == (False, 1, events[1].pk)
-    with pytest.raises(CommandError, match=f"broken at event {events[1].pk}"):
-        call_command("verify_audit_chain")
+    with pytest.raises(CommandError, match=f"broken at event {events[1].pk} .*test.event"):
+        call_command("audit_verify")
 
 
 def test_a_removed_last_entry_is_detected():
     events = _append(2)
     _tamper("DELETE FROM identity_auditevent WHERE id = %s", [events[-1].pk])
 
-    assert selectors.audit_chain_verify() == selectors.ChainReport(ok=False, checked=1)
+    assert selectors.audit_chain_verify() == selectors.ChainReport(
+        ok=False, checked=1, reason="head"
+    )
+    with pytest.raises(
+        CommandError,
+        match=r"broken at the end of the chain \(entries missing after the last one\) after 1 good",
+    ):
+        call_command("audit_verify")
 
 
 def test_the_orm_refuses_to_change_or_delete_entries():
