@@ -219,6 +219,7 @@ class FormFieldInline(DraftOnlyInline, admin.StackedInline):
         "choices",
         "pattern",
         "help_text",
+        "prefill",
     ]
 
 

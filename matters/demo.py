@@ -385,19 +385,31 @@ MATERIALS: dict[str, tuple[str, dict[str, Any]]] = {
 
 # Form fields: key -> (label, type, options). The same key is the same question everywhere.
 FIELDS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "applicant_name": ("申请人姓名", FieldType.TEXT, {"max_length": 50}),
-    "applicant_id_number": ("申请人公民身份号码", FieldType.ID_NUMBER, {}),
+    "applicant_name": ("申请人姓名", FieldType.TEXT, {"max_length": 50, "prefill": "hjxx.name"}),
+    "applicant_id_number": (
+        "申请人公民身份号码",
+        FieldType.ID_NUMBER,
+        {"prefill": "hjxx.id_number"},
+    ),
     "contact_phone": ("联系电话", FieldType.PHONE, {}),
     "mailing_address": (
         "邮寄地址",
         FieldType.ADDRESS,
         {"required": False, "help_text": "选择快递寄送结果时填写。"},
     ),
-    "residence_address": ("现居住地址", FieldType.ADDRESS, {}),
-    "company_name": ("企业（单位）名称", FieldType.TEXT, {"max_length": 100}),
-    "credit_code": ("统一社会信用代码", FieldType.CREDIT_CODE, {}),
-    "registered_address": ("住所（经营场所）", FieldType.ADDRESS, {}),
-    "legal_rep_name": ("法定代表人（负责人）姓名", FieldType.TEXT, {"max_length": 50}),
+    "residence_address": ("现居住地址", FieldType.ADDRESS, {"prefill": "hjxx.address"}),
+    "company_name": (
+        "企业（单位）名称",
+        FieldType.TEXT,
+        {"max_length": 100, "prefill": "qydjxx.name"},
+    ),
+    "credit_code": ("统一社会信用代码", FieldType.CREDIT_CODE, {"prefill": "qydjxx.credit_code"}),
+    "registered_address": ("住所（经营场所）", FieldType.ADDRESS, {"prefill": "qydjxx.address"}),
+    "legal_rep_name": (
+        "法定代表人（负责人）姓名",
+        FieldType.TEXT,
+        {"max_length": 50, "prefill": "qydjxx.legal_representative"},
+    ),
     "enterprise_type": (
         "企业类型",
         FieldType.CHOICE,

@@ -42,6 +42,10 @@ field_key_validator = RegexValidator(
     FIELD_KEY_PATTERN,
     _("A key starts with a lowercase letter and has only lowercase letters, digits and _."),
 )
+prefill_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]{1,31}\.[a-z][a-z0-9_]{0,63}$",
+    _("Write the resource code and the field key joined by a dot, e.g. hjxx.name."),
+)
 
 
 class Theme(models.Model):
@@ -402,6 +406,17 @@ class FormField(models.Model):
     max_length = models.PositiveIntegerField(_("maximum length"), null=True, blank=True)
     help_text = models.CharField(_("help text"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Pre-filled from shared data when the implementing department may read it (cases.prefill).
+    prefill = models.CharField(
+        _("pre-filled from shared data"),
+        max_length=100,
+        blank=True,
+        validators=[prefill_validator],
+        help_text=_(
+            "Resource code and field key, e.g. hjxx.name: the answer is fetched from the data "
+            "sharing exchange when the department is granted that field."
+        ),
+    )
 
     class Meta:
         ordering = ["version", "order", "id"]

@@ -1,0 +1,212 @@
+"""Applying with shared data: answers the government holds are pre-filled for the applicant
+(and marked with the department they came from), shared-data materials need no upload, and
+every read shows in the applicant's data use log."""
+
+import pytest
+
+from cases import prefill, services
+from cases.constants import Action, CaseState
+from cases.models import Case
+from identity.constants import Role
+from matters.constants import FieldType, MaterialSource
+from sharing import selectors as sharing_selectors
+from sharing.constants import ReadChannel, ReadOutcome
+from sharing.models import ApplicationUse, DataRead, DemoRecord
+from tests.cases.conftest import pdf_file
+from tests.factories import AuthorisationFactory, EnterpriseFactory, MembershipFactory, UserFactory
+from tests.factories.matters import FormFieldFactory, MaterialFactory, VersionFactory
+from tests.sharing.conftest import ENTERPRISE, ZHANG_SAN, GrantFactory, ResourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def version(exchange):
+    """A service of the consumer (granted name, ID number and address of 户籍信息) asking
+    for the applicant's name, ID number, address and phone, a household register (shared
+    data) and an ID card (upload)."""
+    version = VersionFactory(implementation__department=exchange.consumer)
+    for order, (key, field_type, source) in enumerate(
+        [
+            ("applicant_name", FieldType.TEXT, "hjxx.name"),
+            ("applicant_id_number", FieldType.ID_NUMBER, "hjxx.id_number"),
+            ("residence_address", FieldType.ADDRESS, "hjxx.address"),
+            ("contact_phone", FieldType.PHONE, ""),
+        ]
+    ):
+        FormFieldFactory(
+            version=version, key=key, label=key, field_type=field_type, prefill=source, order=order
+        )
+    MaterialFactory(
+        version=version,
+        key="household_register",
+        name="居民户口簿",
+        source=MaterialSource.SHARED_DATA,
+        shared_resource="hjxx",
+    )
+    MaterialFactory(version=version, key="id_card", name="身份证")
+    return version
+
+
+def _start(client, version, **data) -> Case:
+    url = f"/cases/apply/{version.implementation.code}/"
+    token = client.get(url).context["form"]["token"].value()
+    response = client.post(url, {"applying_as": "self", "token": token, **data})
+    assert response.status_code == 302, response.content[:500]
+    return Case.objects.get(number=response.url.split("/")[-3])
+
+
+def test_an_application_starts_filled_in_from_shared_data(
+    exchange, version, citizen, client, english
+):
+    client.force_login(citizen)
+
+    case = _start(client, version)
+    page = client.get(f"/cases/{case.number}/edit/")
+
+    assert case.form_data == {
+        "applicant_name": "张三",
+        "applicant_id_number": ZHANG_SAN,
+        "residence_address": "湖北省宜昌市西陵区夷陵大道58号",
+    }
+    form = page.context["form"]
+    mark = "From 宜昌市公安局 (shared government data); correct it if it is wrong."
+    assert form.fields["applicant_name"].help_text == mark
+    assert form.fields["contact_phone"].help_text == ""
+    html = page.content.decode()
+    assert "Obtained from 宜昌市公安局 by data sharing" in html
+    assert 'name="material" value="household_register"' not in html  # nothing to upload
+    # One read, for the implementing department, with the case as its purpose.
+    read = DataRead.objects.get()
+    assert (read.consumer, read.subject, read.outcome, read.channel, read.reference) == (
+        exchange.consumer,
+        ZHANG_SAN,
+        ReadOutcome.SERVED,
+        ReadChannel.MATERIAL,
+        case.number,
+    )
+    assert read.purpose == f"办件材料共享 {case.number}"
+    assert read.fields == ["name", "id_number", "address"]  # the granted ones, no more
+    assert read.actor == citizen
+
+
+def test_the_applicant_sees_the_read_in_their_data_use_log(version, citizen, client):
+    client.force_login(citizen)
+    case = _start(client, version)
+
+    entries = sharing_selectors.DataUseLog(citizen)[0:5]
+
+    assert [(e.reader, e.reference) for e in entries] == [("宜昌市市场监督管理局", case.number)]
+
+
+def test_a_shared_material_is_given_and_counts_toward_the_reduction(version, citizen, client):
+    client.force_login(citizen)
+    case = _start(client, version)
+    services.case_material_attach(
+        case=case, actor=citizen, material_key="id_card", file=pdf_file(), name="身份证.pdf"
+    )
+    services.case_update_form(case=case, actor=citizen, form_data={"contact_phone": "13800000001"})
+
+    case = services.case_transition(case=case, action=Action.SUBMIT, actor=citizen)
+
+    assert case.state == CaseState.SUBMITTED
+    assert prefill.materials_obtained_by_sharing(case) == ["household_register"]
+    assert sharing_selectors.shared_material_counts([case.number, "other"]) == {case.number: 1}
+
+
+def test_a_changed_answer_loses_its_mark(version, citizen, client):
+    client.force_login(citizen)
+    case = _start(client, version)
+    services.case_update_form(
+        case=case, actor=citizen, form_data={"residence_address": "湖北省宜昌市伍家岗区"}
+    )
+    case.refresh_from_db()
+
+    assert prefill.prefill_marks(case) == {
+        "applicant_name": "宜昌市公安局",
+        "applicant_id_number": "宜昌市公安局",
+    }
+
+
+def test_starting_again_reads_nothing_twice(version, citizen):
+    case = services.case_create(version=version, actor=citizen, form_data={})
+    prefill.prefill_case(case=case, actor=citizen)
+    prefill.prefill_case(case=case, actor=citizen)
+
+    assert DataRead.objects.count() == 1
+    assert ApplicationUse.objects.count() == 1
+
+
+def test_answers_already_given_are_kept(version, citizen):
+    case = services.case_create(
+        version=version, actor=citizen, form_data={"applicant_name": "张叁"}
+    )
+
+    prefill.prefill_case(case=case, actor=citizen)
+    case.refresh_from_db()
+
+    assert case.form_data["applicant_name"] == "张叁"
+    assert "applicant_name" not in prefill.prefill_marks(case)
+
+
+def test_only_granted_fields_are_read(exchange, version, citizen):
+    exchange.grant.fields = ["name"]
+    exchange.grant.save()
+    case = services.case_create(version=version, actor=citizen, form_data={})
+
+    prefill.prefill_case(case=case, actor=citizen)
+    case.refresh_from_db()
+
+    assert case.form_data == {"applicant_name": "张三"}
+    assert DataRead.objects.get().fields == ["name"]
+
+
+def test_without_a_grant_nothing_is_read_or_filled(exchange, version, citizen, client, english):
+    exchange.grant.delete()
+    client.force_login(citizen)
+
+    case = _start(client, version)
+    page = client.get(f"/cases/{case.number}/edit/").content.decode()
+
+    assert case.form_data == {}
+    assert not DataRead.objects.exists()
+    assert "The department fetches it; you do not need to upload it." in page
+    assert prefill.materials_obtained_by_sharing(case) == []
+
+
+def test_an_agent_gets_nothing_of_the_principals_data(version, citizen):
+    agent = UserFactory()
+    AuthorisationFactory(principal=citizen, agent=agent)
+    case = services.case_create(version=version, actor=agent, form_data={}, on_behalf_of=citizen)
+
+    prefill.prefill_case(case=case, actor=agent)
+
+    assert not DataRead.objects.exists()
+
+
+def test_an_organisations_application_is_filled_from_its_registration(exchange, citizen):
+    enterprise = EnterpriseFactory(credit_code=ENTERPRISE)
+    MembershipFactory(user=citizen, organisation=enterprise, role=Role.LEGAL_REPRESENTATIVE)
+    resource = ResourceFactory(
+        code="qydjxx",
+        provider=exchange.outsider,
+        subject_kind="organisation",
+        fields=[{"key": "name", "label": "企业名称"}, {"key": "address", "label": "住所"}],
+    )
+    GrantFactory(resource=resource, consumer=exchange.consumer)
+    DemoRecord.objects.create(
+        resource=resource,
+        subject=ENTERPRISE,
+        data={"name": "宜昌示例科技有限公司", "address": "发展大道66号"},
+    )
+    version = VersionFactory(implementation__department=exchange.consumer)
+    FormFieldFactory(version=version, key="company_name", prefill="qydjxx.name")
+    case = services.case_create(
+        version=version, actor=citizen, form_data={}, organisation=enterprise
+    )
+
+    prefill.prefill_case(case=case, actor=citizen)
+    case.refresh_from_db()
+
+    assert case.form_data == {"company_name": "宜昌示例科技有限公司"}
+    assert DataRead.objects.get().fields == ["name"]
