@@ -1,0 +1,56 @@
+"""Approval issues the certificate the service's result names (SPEC.md §7): called by
+`services.case_transition` inside the approval's transaction, so the case and its certificate
+commit together; the PDF follows on commit (certificates.tasks)."""
+
+import logging
+from typing import Any
+
+from cases.models import Case
+from certificates import selectors as certificate_selectors
+from certificates import services as certificate_services
+from certificates.constants import AuditAction
+from certificates.models import Certificate
+from identity.models import User
+from identity.services import audit_record
+
+logger = logging.getLogger(__name__)
+
+
+def certificate_data(case: Case) -> dict[str, Any]:
+    """What the certificate says: the answers of the application and the decision."""
+    data: dict[str, Any] = dict(case.form_data)
+    if case.decision_number:
+        data["decision_number"] = case.decision_number
+    return data
+
+
+def issue_certificate_for(case: Case, actor: User) -> Certificate | None:
+    """The certificate of an approved case, held by the applying organisation if there is
+    one, else by the applicant, issued by the department that decided it. None when the
+    service issues no certificate, or names a type the library does not know (logged and
+    audited: the catalogue needs fixing, the approval stands)."""
+    code = case.version.result_certificate_type
+    if not code:
+        return None
+    if certificate_selectors.certificate_type(code) is None:
+        logger.warning("case %s: unknown certificate type %r, none issued", case.number, code)
+        audit_record(
+            action=AuditAction.ISSUE_SKIPPED,
+            actor=actor,
+            target=case,
+            detail={"number": case.number, "type": code},
+        )
+        return None
+    holder: dict[str, Any] = (
+        {"holder_organisation": case.organisation}
+        if case.organisation_id is not None
+        else {"holder_user": case.applicant}
+    )
+    return certificate_services.certificate_issue(
+        type_code=code,
+        issuer=case.department,
+        data=certificate_data(case),
+        source_reference=case.number,
+        actor=actor,
+        **holder,
+    )
