@@ -10,6 +10,8 @@ class CaseState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     IN_REVIEW = "in_review", _("In review")
     SUSPENDED = "suspended", _("Suspended (special procedure)")
+    # 征求意见: the case waits for another department's opinion; the clock keeps running.
+    CONSULTING = "consulting", _("Waiting for another department's opinion")
     APPROVED = "approved", _("Approved")
     DENIED = "denied", _("Denied")
     RESULT_ISSUED = "result_issued", _("Completed")
@@ -24,7 +26,11 @@ class Action(models.TextChoices):
     REQUEST_CORRECTION = "request_correction", _("Request a correction")
     RESUBMIT = "resubmit", _("Resubmit")
     CLAIM = "claim", _("Claim")
+    RELEASE = "release", _("Release")
+    REASSIGN = "reassign", _("Reassign")
     HAND_OFF = "hand_off", _("Hand off")
+    CONSULT = "consult", _("Ask another department")
+    ANSWER_CONSULTATION = "answer_consultation", _("Give the department's opinion")
     SUSPEND = "suspend", _("Suspend")
     RESUME = "resume", _("Resume")
     APPROVE = "approve", _("Approve")
@@ -32,6 +38,8 @@ class Action(models.TextChoices):
     ISSUE_RESULT = "issue_result", _("Issue the result")
     DELIVER = "deliver", _("Deliver")
     WITHDRAW = "withdraw", _("Withdraw")
+    # Not a transition: the event cases.routing appends when it sends a case to a queue.
+    ROUTE = "route", _("Routed to the department")
 
 
 class Party(models.TextChoices):
@@ -41,6 +49,8 @@ class Party(models.TextChoices):
     CLERK = "clerk", _("Window clerk")
     REVIEWER = "reviewer", _("Reviewer")
     SUPERVISOR = "supervisor", _("Supervisor")
+    # A reviewer of a department whose opinion was asked (征求意见) on the case.
+    CONSULTED = "consulted", _("Consulted department")
 
 
 class Channel(models.TextChoices):
@@ -57,6 +67,37 @@ class DeliveryMethod(models.TextChoices):
 
 # States in which the applicant can still change the application.
 EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.CORRECTION_REQUESTED})
-# States in which the promised deadline runs.
-CLOCK_STATES = frozenset({CaseState.ACCEPTED, CaseState.IN_REVIEW})
+# States in which the promised deadline runs: time spent asking another department counts
+# against the promised limit (the applicant does not wait longer for internal steps).
+CLOCK_STATES = frozenset({CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.CONSULTING})
 FINAL_STATES = frozenset({CaseState.REFUSED, CaseState.DELIVERED, CaseState.WITHDRAWN})
+# A department's queue: its accepted cases not yet decided. A correction requested during
+# the review (the case has a deadline) stays listed: its reviewer waits for the applicant.
+QUEUE_STATES = (
+    CaseState.ACCEPTED,
+    CaseState.IN_REVIEW,
+    CaseState.SUSPENDED,
+    CaseState.CONSULTING,
+    CaseState.CORRECTION_REQUESTED,
+)
+
+
+class CardColour(models.TextChoices):
+    """How close a case is to its promised deadline (SPEC.md §6)."""
+
+    GREEN = "green", _("On time")
+    YELLOW = "yellow", _("Nearly due")
+    RED = "red", _("Overdue")
+
+
+class MaterialVerification(models.TextChoices):
+    """A reviewer's verdict on one file of a case."""
+
+    PENDING = "pending", _("Not checked yet")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Yellow card: at most this many working days left, or at most this share of the limit.
+YELLOW_DAYS = 1
+YELLOW_SHARE = 0.2

@@ -9,7 +9,7 @@ that go past acceptance belong to the two departments that have a demo reviewer 
 
 import io
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -344,3 +344,193 @@ def seed_cases() -> list[Case]:
         for person in User.objects.filter(id_number__in=[*CITIZENS, CLERK, *REVIEWERS.values()])
     }
     return [_seed_case(spec, people) for spec in DEMO_CASES]
+
+
+# --- A combined application in progress (并联审批) ------------------------------------------
+
+DEMO_BUNDLE = "kaiban-qiye"  # 开办企业一件事: five services of five departments, in parallel
+# Its services' steps after the hall accepted it: the first is approved, the second claimed;
+# the others wait in their departments' queues.
+BUNDLE_STEPS = {0: [Action.CLAIM, Action.APPROVE], 1: [Action.CLAIM]}
+
+
+def seed_bundle_in_progress() -> Case | None:
+    """张三 applies for 宜昌示例科技有限公司 for 开办企业一件事; the hall accepts it and its
+    services are routed to their departments, where the demo reviewers have started. Once
+    the enterprise has such an application, a second run adds none."""
+    from cases import bundles, outbox
+    from cases.models import OutboxMessage
+    from cases.outbox import OutboxKind
+
+    enterprise = Organisation.objects.get(credit_code=ENTERPRISE)
+    if Case.objects.filter(bundle__code=DEMO_BUNDLE, organisation=enterprise).exists():
+        return None
+    bundle = matter_selectors.bundle_published(DEMO_BUNDLE)
+    if bundle is None:
+        raise LookupError(f"the demo catalogue has no published bundle {DEMO_BUNDLE!r}")
+    merged = matter_selectors.bundle_merged(bundle)
+    people = {
+        person.id_number: person
+        for person in User.objects.filter(id_number__in=[ZHANG_SAN, CLERK, *REVIEWERS.values()])
+    }
+    applicant = people[ZHANG_SAN]
+    form_data = {}
+    for question in merged.fields:
+        answer = _answer(question, person=applicant, organisation=enterprise, given={})
+        if answer is not None:
+            form_data[question.key] = answer
+    with transaction.atomic():
+        parent = bundles.bundle_case_create(
+            bundle_code=DEMO_BUNDLE, actor=applicant, organisation=enterprise, form_data=form_data
+        )
+        for material in merged.materials:
+            if (
+                material.requirement == MaterialRequirement.REQUIRED
+                and material.source == MaterialSource.UPLOAD
+            ):
+                bundles.bundle_material_attach(
+                    case=parent,
+                    actor=applicant,
+                    material_key=material.key,
+                    file=io.BytesIO(demo_pdf(f"Demo material: {material.key} ({parent.number})")),
+                    name=f"{material.name}.pdf",
+                )
+        bundles.bundle_case_submit(case=parent, actor=applicant)
+        parent = services.case_transition(
+            case=parent, action=Action.ACCEPT, actor=people[CLERK], comment=COMMENTS[Action.ACCEPT]
+        )
+        # The seed runs in one transaction: the fan-out is delivered here rather than after
+        # the commit (the tasks scheduled then find it done).
+        for message_id in OutboxMessage.objects.filter(
+            kind=OutboxKind.ROUTE_CHILD, payload__parent=parent.pk
+        ).values_list("pk", flat=True):
+            outbox.deliver(message_id)
+        children = list(Case.objects.filter(parent=parent).order_by("pk"))
+        for index, actions in BUNDLE_STEPS.items():
+            child = children[index]
+            reviewer = people[REVIEWERS[child.department.credit_code]]
+            for action in actions:
+                child = services.case_transition(
+                    case=child, action=action, actor=reviewer, comment=COMMENTS.get(action, "")
+                )
+    return parent
+
+
+# --- The reviewers' queues (后台分类审批) ----------------------------------------------------
+
+SCJG, GAJ = "11420500MB0000006G", "11420500MB0000007K"
+SCJG_HEAD = "420502198206060039"  # 郑华, head of 市场监管局 (portal/demo.py)
+
+
+@dataclass(frozen=True)
+class QueueCase:
+    applicant: str
+    service: str
+    days_left: int  # working days left on the promised deadline (negative: overdue)
+    organisation: str = ""
+    # What the department's reviewer does after acceptance: (action, comment, payload).
+    steps: tuple[tuple[str, str, dict], ...] = ()
+
+
+CLAIM = (Action.CLAIM, "", {})
+QUEUE_CASES = [
+    # 钱进's queue at 市场监管局: overdue, nearly due and on time; unclaimed, claimed, waiting
+    # for 公安局's opinion, waiting for the applicant (补正).
+    QueueCase(ZHANG_SAN, "药品零售企业经营许可", -2, organisation=ENTERPRISE),
+    QueueCase(LI_SI, "食品经营许可", 1),
+    QueueCase(ZHANG_SAN, "特种设备使用登记", 1, organisation=ENTERPRISE, steps=(CLAIM,)),
+    QueueCase(
+        LI_SI,
+        "药品零售企业经营许可",
+        3,
+        steps=(
+            CLAIM,
+            (
+                Action.CONSULT,
+                "申请人拟设门店位于居民楼底商，请协助核实该地址是否存在治安或消防方面的限制。",
+                {"department": GAJ},
+            ),
+        ),
+    ),
+    QueueCase(
+        ZHANG_SAN,
+        "食品经营许可",
+        1,
+        steps=(
+            CLAIM,
+            (
+                Action.REQUEST_CORRECTION,
+                "经营场所平面图未标明食品处理区与非食品处理区，请补充标注后的平面图。",
+                {"respond_by": 5},
+            ),
+        ),
+    ),
+    # 孙磊's queue at 公安局.
+    QueueCase(LI_SI, "居民身份证申领", 10),
+    QueueCase(GRANNY_WANG, "普通护照签发", 1, steps=(CLAIM,)),
+    QueueCase(ZHANG_SAN, "户籍迁入", -1, steps=(CLAIM,)),
+]
+
+
+def _accepted_on(version: ImplementationVersion, days_left: int) -> date:
+    """The acceptance day that leaves `days_left` working days to the promised deadline."""
+    calendar, today = matter_selectors.working_calendar(), timezone.localdate()
+    for back in range(0, 120):
+        day = today - timedelta(days=back)
+        deadline = calendar.add_working_days(day, version.promised_limit_days)
+        left = (
+            calendar.working_days_between(today, deadline)
+            if deadline >= today
+            else -calendar.working_days_between(deadline, today)
+        )
+        if left <= days_left:
+            return day
+    return today
+
+
+def seed_review_queue() -> list[Case]:
+    """Cases in the queues of 钱进 (市场监管局) and 孙磊 (公安局) in every queue state and
+    card colour, written through the services (acceptance dated back to give the colours).
+    Idempotent: nothing is added once 钱进 has asked 公安局 for an opinion."""
+    from cases import outbox
+    from cases.models import Consultation, OutboxMessage
+    from cases.outbox import OutboxKind
+
+    if Consultation.objects.filter(
+        case__department__credit_code=SCJG, department__credit_code=GAJ
+    ).exists():
+        return []
+    people = {
+        person.id_number: person
+        for person in User.objects.filter(id_number__in=[*CITIZENS, CLERK, *REVIEWERS.values()])
+    }
+    seeded = []
+    with transaction.atomic():
+        for spec in QUEUE_CASES:
+            demo = DemoCase(
+                spec.applicant, spec.service, CaseState.SUBMITTED, organisation=spec.organisation
+            )
+            case = _seed_case(demo, people)
+            case = services.case_transition(
+                case=case,
+                action=Action.ACCEPT,
+                actor=people[CLERK],
+                comment=COMMENTS[Action.ACCEPT],
+                today=_accepted_on(case.version, spec.days_left),
+            )
+            reviewer = people[REVIEWERS[case.department.credit_code]]
+            for action, comment, payload in spec.steps:
+                if "respond_by" in payload:
+                    payload = {
+                        "respond_by": timezone.localdate() + timedelta(days=payload["respond_by"])
+                    }
+                case = services.case_transition(
+                    case=case, action=action, actor=reviewer, comment=comment, payload=payload
+                )
+            seeded.append(case)
+        # One transaction: the consultations are delivered here, not after the commit.
+        for message in OutboxMessage.objects.filter(
+            kind=OutboxKind.CONSULTATION, delivered_at__isnull=True
+        ):
+            outbox.deliver(message.pk)
+    return seeded

@@ -7,8 +7,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase
 
-from cases.constants import CaseState, Channel, DeliveryMethod
+from cases.constants import QUEUE_STATES, CaseState, Channel, DeliveryMethod, MaterialVerification
 from core.models import TimeStampedModel
 from identity.models import Authorisation, Organisation, Region, User
 from matters.models import Bundle, ImplementationVersion
@@ -132,6 +133,8 @@ class Case(TimeStampedModel):
     )
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     decision_number = models.CharField(_("decision number"), max_length=48, blank=True)
+    # 补正 asked for during the review: the date the applicant should answer by.
+    correction_due = models.DateField(_("correction due"), null=True, blank=True)
 
     # 综合窗口出件: the code shown to the applicant to collect the result at the window.
     pickup_code = models.CharField(_("pickup code"), max_length=12, blank=True)
@@ -158,10 +161,30 @@ class Case(TimeStampedModel):
                 condition=Q(agent__isnull=True) | Q(authorisation__isnull=False),
                 name="case_agent_has_authorisation",
             ),
+            models.UniqueConstraint(
+                fields=["decision_number"],
+                condition=~Q(decision_number=""),
+                name="case_decision_number_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["applicant", "-created_at"], name="case_applicant_idx"),
-            models.Index(fields=["department", "state", "deadline"], name="case_queue_idx"),
+            # A department's queue (cases.selectors.queue_for_department) walks these in
+            # (deadline, id) order and stops after one page, at any size of the table: all
+            # queue states, one state, or its claimant's (or the unclaimed) cases.
+            models.Index(
+                fields=["department", "deadline", "id"],
+                condition=Q(state__in=QUEUE_STATES, deadline__isnull=False),
+                name="case_queue_idx",
+            ),
+            models.Index(
+                fields=["department", "state", "deadline", "id"], name="case_queue_state_idx"
+            ),
+            models.Index(
+                fields=["department", "claimed_by", "deadline", "id"],
+                condition=Q(state__in=QUEUE_STATES, deadline__isnull=False),
+                name="case_queue_claimant_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -203,6 +226,18 @@ class CaseMaterial(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"))
+    # The reviewer's check of this file (a new upload is checked again).
+    verification = models.CharField(
+        _("verification"),
+        max_length=16,
+        choices=MaterialVerification.choices,
+        default=MaterialVerification.PENDING,
+    )
+    verification_note = models.CharField(_("verification note"), max_length=300, blank=True)
+    verified_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
     class Meta:
         ordering = ["case", "material_key"]
@@ -316,6 +351,20 @@ class Consultation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.department_id}"
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """django-guardian's object grants on cases to groups, with a real foreign key (joins
+    on an integer, not on guardian's generic text object id). A consulted department's
+    reviewer group gets `view_case` here (docs/adr/0005-reviewer-access.md)."""
+
+    # A visible reverse relation: guardian finds this model through it.
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="group_grants")
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+        verbose_name = _("case grant")
+        verbose_name_plural = _("case grants")
 
 
 class OutboxMessage(models.Model):

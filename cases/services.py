@@ -1,26 +1,37 @@
 """Writes of the cases app: creating a case, changing its form, attaching materials and the
 one `case_transition` service every state change goes through."""
 
+import secrets
+from collections.abc import Callable
 from datetime import date
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import assign_perm
 
-from cases import policies
-from cases.constants import EDITABLE_STATES, Action, CaseState, Channel, Party
+from cases import decision, issuance, policies, reuse, routing
+from cases.constants import (
+    EDITABLE_STATES,
+    Action,
+    CaseState,
+    Channel,
+    DeliveryMethod,
+    MaterialVerification,
+    Party,
+)
 from cases.errors import CaseIncomplete, CaseNotEditable, TransitionImpossible
-from cases.models import Case, CaseEvent, CaseMaterial, CaseNumberBlock
+from cases.models import Case, CaseEvent, CaseMaterial, CaseNumberBlock, Consultation
 from cases.uploads import UploadInfo, inspect_upload, storage_name
-from cases.workflow import TRANSITIONS
+from cases.workflow import CLAIMED, TRANSITIONS
 from core.errors import NotAllowed, NotFound, ValidationFailed
 from identity import selectors as identity_selectors
-from identity.constants import ORGANISATION_ROLES
+from identity.constants import ORGANISATION_ROLES, OrganisationKind
 from identity.models import Organisation, User
 from identity.services import audit_record
 from matters import selectors as matter_selectors
-from matters.constants import HandlingKind, OnlineDepth
+from matters.constants import HandlingKind, MaterialSource, OnlineDepth
 from matters.forms_runtime import clean_form_data
 from matters.models import ImplementationVersion
 
@@ -196,6 +207,9 @@ def store_material(
     material.sha256 = info.sha256
     material.uploaded_by = actor
     material.uploaded_at = timezone.now()
+    # A new file is checked afresh.
+    material.verification = MaterialVerification.PENDING
+    material.verification_note, material.verified_by, material.verified_at = "", None, None
     material.save()
     audit_record(
         action="cases.material_attach",
@@ -218,6 +232,7 @@ def _missing(case: Case) -> dict[str, list[Any]]:
     # Materials given, or replaced by the applicant's signed commitment (告知承诺制).
     given = set(case.materials.values_list("material_key", flat=True))
     given.update(case.commitment_materials)
+    given.update(reuse.reuse_certificates(case))  # 免提交: e-certificates stand in for paper
     for material in case.version.materials.all():
         if material.must_be_uploaded and material.key not in given:
             missing[f"materials.{material.key}"] = [
@@ -256,6 +271,235 @@ def _defer_materials(case: Case, payload: dict[str, Any], today: date) -> list[s
     return ["deferred_materials", "deferred_until"]
 
 
+# --- The back office: claim, hand-off, consultation, correction during review ------------
+
+
+def _date_in(payload: dict[str, Any], key: str, *, after: date, message: str) -> date:
+    """A date given in the payload (a date or ISO text), later than `after`; written back as
+    ISO text so the event keeps it."""
+    value = payload.get(key)
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, date) or value <= after:
+        raise ValidationFailed(message, field=key)
+    payload[key] = value.isoformat()
+    return value
+
+
+def _department_in(payload: dict[str, Any], *, other_than: int) -> Organisation:
+    """The government department named in the payload by its credit code (or itself)."""
+    value = payload.get("department")
+    code = value.credit_code if isinstance(value, Organisation) else str(value or "")
+    department = Organisation.objects.filter(
+        credit_code=code.strip().upper(), kind=OrganisationKind.DEPARTMENT
+    ).first()
+    if department is None:
+        raise ValidationFailed(_("Please choose a government department."), field="department")
+    if department.pk == other_than:
+        raise ValidationFailed(
+            _("Please choose another department than the case's own."), field="department"
+        )
+    payload["department"] = department.credit_code
+    payload["department_name"] = department.name
+    return department
+
+
+def _reviewer_in(payload: dict[str, Any], *, department_id: int) -> User:
+    """The reviewer of the department named in the payload (`to`: their ID number)."""
+    value = payload.pop("to", None)
+    person = (
+        value if isinstance(value, User) else identity_selectors.user_by_id_number(str(value or ""))
+    )
+    reviewers = (
+        identity_selectors.user_roles_by_organisation(person).get(department_id, frozenset())
+        if person is not None and person.is_active
+        else frozenset()
+    )
+    if not reviewers & policies.REVIEWING_ROLES:
+        raise ValidationFailed(_("Please choose a reviewer of the case's department."), field="to")
+    payload["to_name"] = person.name
+    return person
+
+
+def _restart_clock(case: Case, today: date) -> list[str]:
+    """The clock stood still since `suspended_since`: the deadline moves by the working
+    days it stood still."""
+    calendar = matter_selectors.working_calendar()
+    if case.suspended_since is not None and case.deadline is not None:
+        stopped = calendar.working_days_between(case.suspended_since, today)
+        if stopped:
+            case.deadline = calendar.add_working_days(case.deadline, stopped)
+    case.suspended_since = None
+    return ["suspended_since", "deadline"]
+
+
+def _open_consultation(case: Case, actor: User, payload: dict[str, Any]) -> Consultation:
+    """The unanswered consultation of the actor's department on the case (the one named by
+    `consultation` in the payload when the department was asked more than once)."""
+    open_ones = Consultation.objects.select_for_update().filter(
+        case=case, department_id__in=policies.reviews_for(actor), answered_at__isnull=True
+    )
+    if payload.get("consultation"):
+        open_ones = open_ones.filter(pk=payload["consultation"])
+    consultation = open_ones.order_by("pk").first()
+    if consultation is None:
+        raise TransitionImpossible(_("Your department has no open question on this case."))
+    payload["consultation"] = consultation.pk
+    return consultation
+
+
+def _apply_review_effects(
+    case: Case,
+    action: str,
+    actor: User,
+    today: date,
+    payload: dict[str, Any],
+    followups: list[Callable[[], object]],
+    comment: str,
+) -> list[str]:
+    """What the back office's steps change besides the state; returns the changed fields
+    and adds to `followups` what is written once the step's event is (routing, the
+    transactional outbox's messages to other departments)."""
+    now = timezone.now()
+    if action == Action.ACCEPT:
+        followups.append(lambda: routing.route_case(case=case, actor=actor))
+        return []
+    if action == Action.CLAIM:
+        case.claimed_by, case.claimed_at = actor, now
+        return ["claimed_by", "claimed_at"]
+    if action == Action.RELEASE:
+        payload["released"] = case.claimed_by.name if case.claimed_by else ""
+        case.claimed_by, case.claimed_at = None, None
+        return ["claimed_by", "claimed_at"]
+    if action == Action.REASSIGN:
+        case.claimed_by = _reviewer_in(payload, department_id=case.department_id)
+        case.claimed_at = now
+        return ["claimed_by", "claimed_at"]
+    if action == Action.HAND_OFF:
+        from_department = case.department
+        to_department = _department_in(payload, other_than=case.department_id)
+        payload["from_department"] = from_department.credit_code
+        case.department = to_department
+        case.claimed_by, case.claimed_at = None, None
+
+        def hand_off() -> None:
+            from cases import handoffs
+
+            handoffs.hand_off_enqueue(
+                case=case,
+                to_department=to_department,
+                from_department=from_department,
+                reason=comment,
+            )
+
+        followups.append(hand_off)
+        return ["department", "claimed_by", "claimed_at"]
+    if action == Action.CONSULT:
+        department = _department_in(payload, other_than=case.department_id)
+        due = None
+        if payload.get("due"):
+            due = _date_in(
+                payload, "due", after=today, message=_("Please give a date after today.")
+            )
+        if case.consultations.filter(department=department, answered_at__isnull=True).exists():
+            raise ValidationFailed(
+                _("This department has not answered the earlier question yet."),
+                field="department",
+            )
+        consultation = Consultation.objects.create(
+            case=case, department=department, question=comment, requested_by=actor, due=due
+        )
+        payload["consultation"] = consultation.pk
+        # The consulted department's reviewers may see the case from now on (policies).
+        assign_perm(f"cases.{policies.VIEW_CASE}", policies.reviewer_group(department), case)
+
+        def consult() -> None:
+            from cases import handoffs
+
+            handoffs.consultation_enqueue(consultation=consultation)
+
+        followups.append(consult)
+        return []
+    if action == Action.ANSWER_CONSULTATION:
+        consultation = _open_consultation(case, actor, payload)
+        consultation.answer = comment
+        consultation.answered_by, consultation.answered_at = actor, now
+        consultation.save(update_fields=["answer", "answered_by", "answered_at", "updated_at"])
+        return []
+    if action == Action.REQUEST_CORRECTION and case.state == CaseState.IN_REVIEW:
+        # 补正 during the review: the applicant answers by a date; the working days spent
+        # waiting for them do not count against the promised limit (as a suspension).
+        case.correction_due = _date_in(
+            payload,
+            "respond_by",
+            after=today,
+            message=_("Please give a date after today by which the applicant should answer."),
+        )
+        case.suspended_since = today
+        return ["correction_due", "suspended_since"]
+    if action == Action.RESUBMIT and case.accepted_at is not None:
+        case.correction_due = None
+        return ["correction_due", *_restart_clock(case, today)]
+    return []
+
+
+def transition_target(case: Case, action: str) -> str:
+    """Where an action leads this case (cases.workflow explains the exceptions)."""
+    target = TRANSITIONS[action].target
+    if target is None:
+        return case.state
+    if action == Action.RESUBMIT and case.accepted_at is not None:
+        return CaseState.IN_REVIEW
+    if (
+        action == Action.ANSWER_CONSULTATION
+        and case.consultations.filter(answered_at__isnull=True).exists()
+    ):
+        return CaseState.CONSULTING
+    return target
+
+
+def case_material_verify(
+    *, case: Case, actor: User, material_key: str, verdict: str, note: str = ""
+) -> CaseMaterial:
+    """The reviewer handling a case records their check of one of its files: verified, or
+    rejected with a note saying why (what to ask the applicant for)."""
+    if verdict not in MaterialVerification.values:
+        raise ValidationFailed(_("Please choose a verdict."), field="verdict")
+    note = note.strip()
+    if verdict == MaterialVerification.REJECTED and not note:
+        raise ValidationFailed(_("Please say what is wrong with this file."), field="note")
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        parties = policies.case_parties(actor, case)
+        if not parties:
+            raise NotFound()
+        if not policies.may_verify_materials(actor, parties, case):
+            raise NotAllowed(_("Only the reviewer handling this case checks its materials."))
+        if case.state not in CLAIMED:
+            raise TransitionImpossible(
+                _("This case is “%(state)s”: its materials are no longer checked.")
+                % {"state": case.get_state_display()}
+            )
+        material = CaseMaterial.objects.filter(case=case, material_key=material_key).first()
+        if material is None:
+            raise NotFound()
+        material.verification, material.verification_note = verdict, note
+        material.verified_by, material.verified_at = actor, timezone.now()
+        material.save(
+            update_fields=["verification", "verification_note", "verified_by", "verified_at"]
+        )
+        audit_record(
+            action="cases.material_verify",
+            actor=actor,
+            target=case,
+            detail={"material": material_key, "verdict": verdict},
+        )
+    return material
+
+
 def _apply_effects(case: Case, action: str, today: date, payload: dict[str, Any]) -> list[str]:
     """What a transition changes besides the state; returns the changed fields."""
     now = timezone.now()
@@ -276,19 +520,18 @@ def _apply_effects(case: Case, action: str, today: date, payload: dict[str, Any]
         case.suspended_since = today
         return ["suspended_since"]
     if action == Action.RESUME:
-        # The clock stood still: the deadline moves by the suspended working days.
-        calendar = matter_selectors.working_calendar()
-        stopped = calendar.working_days_between(case.suspended_since, today)
-        if case.deadline is not None and stopped:
-            case.deadline = calendar.add_working_days(case.deadline, stopped)
-        case.suspended_since = None
-        return ["suspended_since", "deadline"]
+        return _restart_clock(case, today)
     if action in (Action.APPROVE, Action.DENY):
         case.decided_at = now
-        return ["decided_at"]
+        outcome = CaseState.APPROVED if action == Action.APPROVE else CaseState.DENIED
+        case.decision_number = decision.decision_number_next(case=case, outcome=outcome)
+        payload["decision_number"] = case.decision_number
+        return ["decided_at", "decision_number"]
+    if action == Action.ISSUE_RESULT:
+        return _pickup_code(case)
     if action == Action.DELIVER:
         case.delivered_at = now
-        return ["delivered_at"]
+        return ["delivered_at", *_express(case, payload)]
     return []
 
 
@@ -334,9 +577,15 @@ def case_transition(
         comment = comment.strip()
         if transition.needs_comment and not comment:
             raise ValidationFailed(_("Please give the reason."), field="comment")
-        changed = _apply_effects(case, action, today, payload)
-        from_state, case.state = case.state, transition.target
+        followups: list[Callable[[], object]] = []
+        changed = [
+            *_apply_review_effects(case, action, actor, today, payload, followups, comment),
+            *_apply_effects(case, action, today, payload),
+        ]
+        from_state, case.state = case.state, transition_target(case, action)
         case.save(update_fields=["state", "updated_at", *changed])
+        if action == Action.APPROVE:  # 电子证照: issued in the approval's transaction
+            issuance.issue_certificate_for(case, actor)
         event = CaseEvent.objects.create(
             case=case,
             actor=actor,
@@ -353,6 +602,12 @@ def case_transition(
             target=case,
             detail={"number": case.number, "from": from_state, "to": case.state},
         )
+        for followup in followups:  # routing, outbox messages: same transaction
+            followup()
+        if case.bundle_id is not None or case.parent_id is not None:
+            from cases import bundle_flow  # builds on this module
+
+            bundle_flow.after_transition(case=case, event=event)
         transaction.on_commit(lambda: _notify(event.pk))
     return case
 
@@ -361,3 +616,131 @@ def _notify(event_id: int) -> None:
     from cases.tasks import notify_case_event
 
     notify_case_event.delay(event_id=event_id)
+
+
+# --- The hall: pickup, express, 容缺 supply, 告知承诺 (used by the windows app) ----------
+
+PICKUP_CODE_DIGITS = 8
+EXPRESS_MAX_LENGTH = Case._meta.get_field("express_tracking").max_length
+# After acceptance and before the decision: when a deferred (容缺) material can still follow.
+SUPPLY_STATES = frozenset({CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED})
+
+
+def collects_at_window(case: Case) -> bool:
+    """The applicant collects the result at the hall: they chose so, or made no choice and
+    the service offers it."""
+    if case.delivery_method:
+        return case.delivery_method == DeliveryMethod.WINDOW
+    return case.version.delivery_window
+
+
+def _pickup_code(case: Case) -> list[str]:
+    """综合窗口出件: a result collected at the window gets the code the applicant shows."""
+    if not collects_at_window(case):
+        return []
+    case.pickup_code = f"{secrets.randbelow(10**PICKUP_CODE_DIGITS):0{PICKUP_CODE_DIGITS}d}"
+    return ["pickup_code"]
+
+
+def _express(case: Case, payload: dict[str, Any]) -> list[str]:
+    """A result sent by post records the carrier and the tracking number (both or neither)."""
+    carrier = str(payload.get("express_carrier") or "").strip()
+    tracking = str(payload.get("express_tracking") or "").strip()
+    if not carrier and not tracking:
+        return []
+    errors: dict[str, list[Any]] = {}
+    for field, value in (("express_carrier", carrier), ("express_tracking", tracking)):
+        if not value:
+            errors[field] = [_("Please give both the carrier and the tracking number.")]
+        elif len(value) > EXPRESS_MAX_LENGTH:
+            errors[field] = [
+                _("Please keep it within %(limit)s characters.") % {"limit": EXPRESS_MAX_LENGTH}
+            ]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    case.express_carrier, case.express_tracking = carrier, tracking
+    payload.update(express_carrier=carrier, express_tracking=tracking)
+    return ["express_carrier", "express_tracking"]
+
+
+def case_supply_deferred(
+    *, case: Case, actor: User, material_key: str, file: IO[bytes], name: str
+) -> CaseMaterial:
+    """容缺受理: the applicant (or a clerk of the hall) supplies a material the case was
+    accepted without; once every deferred material is in, the supply is complete."""
+    info = inspect_upload(file=file, name=name)
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        parties = policies.case_parties(actor, case)
+        if not parties:
+            raise NotFound()
+        if not parties & {Party.APPLICANT, Party.CLERK}:
+            raise NotAllowed(_("Only the applicant or a window clerk supplies materials."))
+        if material_key not in case.deferred_materials:
+            raise ValidationFailed(
+                _("This case does not wait for this material."), field="material"
+            )
+        if case.state not in SUPPLY_STATES:
+            raise CaseNotEditable(
+                _("This case is “%(state)s”: materials can no longer be supplied.")
+                % {"state": case.get_state_display()}
+            )
+        material = store_material(
+            case=case, actor=actor, material_key=material_key, file=file, info=info
+        )
+        given = set(case.materials.values_list("material_key", flat=True))
+        if case.deferred_supplied_at is None and set(case.deferred_materials) <= given:
+            case.deferred_supplied_at = timezone.now()
+            case.save(update_fields=["deferred_supplied_at", "updated_at"])
+            audit_record(
+                action="cases.deferred_supplied",
+                actor=actor,
+                target=case,
+                detail={"number": case.number, "materials": case.deferred_materials},
+            )
+    return material
+
+
+def case_record_commitment(
+    *, case: Case, actor: User, material_keys: list[str], signed: bool
+) -> Case:
+    """告知承诺制: record the applicant's signed commitment standing in for some materials
+    (an empty list withdraws it). Only while the application can still change, and only for
+    services that offer the procedure."""
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",)).select_related("version").get(pk=case.pk)
+        )
+        if Party.APPLICANT not in policies.case_parties(actor, case):
+            raise NotFound()
+        if case.state not in EDITABLE_STATES or _in_bundle_draft(case):
+            raise CaseNotEditable()
+        if not case.version.notification_commitment:
+            raise ValidationFailed(
+                _("This service does not offer the notification and commitment procedure."),
+                field="materials",
+            )
+        uploadable = {
+            m.key for m in case.version.materials.all() if m.source == MaterialSource.UPLOAD
+        }
+        keys = sorted(set(material_keys))
+        if any(key not in uploadable for key in keys):
+            raise ValidationFailed(
+                _("A commitment can only stand in for materials the applicant would upload."),
+                field="materials",
+            )
+        if keys and not signed:
+            raise ValidationFailed(
+                _("The applicant must sign the commitment before it is recorded."),
+                field="signed",
+            )
+        case.commitment_materials = keys
+        case.commitment_signed_at = timezone.now() if keys else None
+        case.save(update_fields=["commitment_materials", "commitment_signed_at", "updated_at"])
+        audit_record(
+            action="cases.commitment",
+            actor=actor,
+            target=case,
+            detail={"number": case.number, "materials": keys},
+        )
+    return case

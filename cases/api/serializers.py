@@ -1,13 +1,15 @@
 """Serializers of the cases API: they parse and shape; the services decide."""
 
+from datetime import date
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import policies, selectors
-from cases.constants import Action
-from cases.models import Case, CaseEvent, CaseMaterial
+from cases.constants import QUEUE_STATES, Action, CardColour, CaseState, Channel
+from cases.models import Case, CaseEvent, CaseMaterial, Consultation
 from cases.workflow import TRANSITIONS, actions_from
 from matters import selectors as matter_selectors
 
@@ -32,8 +34,49 @@ class CaseCreateSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=Action.choices)
+    """An action and its reason; the other fields are the details some actions take."""
+
+    action = serializers.ChoiceField(
+        choices=[(action, Action(action).label) for action in TRANSITIONS]
+    )
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    department = serializers.CharField(
+        required=False,
+        max_length=18,
+        help_text=_("hand_off, consult: the credit code of the other department."),
+    )
+    to = serializers.CharField(
+        required=False,
+        max_length=18,
+        help_text=_("reassign: the ID number of the department's reviewer to take the case."),
+    )
+    respond_by = serializers.DateField(
+        required=False, help_text=_("request_correction during the review: answer by this date.")
+    )
+    due = serializers.DateField(
+        required=False, help_text=_("consult: the date the opinion is wanted by.")
+    )
+    consultation = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("answer_consultation: which question, when several are open."),
+    )
+    deferred_materials = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        help_text=_("accept (容缺受理): the material keys that will follow later."),
+    )
+    deferred_until = serializers.DateField(
+        required=False, help_text=_("accept (容缺受理): the date they must follow by.")
+    )
+
+    def payload(self) -> dict:
+        """The details given, for case_transition (dates as ISO text: the event keeps them)."""
+        return {
+            key: value.isoformat() if isinstance(value, date) else value
+            for key, value in self.validated_data.items()
+            if key not in ("action", "comment")
+        }
 
 
 class MaterialUploadSerializer(serializers.Serializer):
@@ -129,3 +172,94 @@ class CaseDetailSerializer(CaseSerializer):
         # parent, not the other departments' cases).
         children = selectors.cases_for(self.context["request"].user).filter(parent=case)
         return ChildCaseSerializer(children.order_by("pk"), many=True).data
+
+
+class QueueFilterSerializer(serializers.Serializer):
+    """The query of GET /api/v1/queue/: every part optional."""
+
+    department = serializers.CharField(
+        required=False,
+        max_length=18,
+        help_text=_("Credit code of the department (reviewers of several, supervisors)."),
+    )
+    matter = serializers.CharField(required=False, max_length=64)
+    state = serializers.ChoiceField(
+        required=False, choices=[(state, CaseState(state).label) for state in QUEUE_STATES]
+    )
+    claimed = serializers.ChoiceField(required=False, choices=["me", "unclaimed"])
+    card = serializers.ChoiceField(required=False, choices=CardColour.choices)
+    channel = serializers.ChoiceField(required=False, choices=Channel.choices)
+    accepted_from = serializers.DateField(required=False)
+    accepted_until = serializers.DateField(required=False)
+    q = serializers.CharField(
+        required=False,
+        max_length=40,
+        help_text=_("A case number (or its start), an applicant's name or ID number's last 4."),
+    )
+
+    def filters(self) -> selectors.QueueFilter:
+        data = self.validated_data
+        return selectors.QueueFilter(
+            matter=data.get("matter", ""),
+            state=data.get("state", ""),
+            claimed=data.get("claimed", ""),
+            card=data.get("card", ""),
+            channel=data.get("channel", ""),
+            accepted_from=data.get("accepted_from"),
+            accepted_until=data.get("accepted_until"),
+            search=data.get("q", ""),
+        )
+
+
+class QueueCaseSerializer(serializers.ModelSerializer):
+    """One case of a department's queue."""
+
+    matter = serializers.CharField(source="version.implementation.code")
+    service = serializers.CharField(source="version.name")
+    applicant = serializers.CharField(source="applicant.masked_id_number")
+    applicant_name = serializers.CharField(source="applicant.name")
+    organisation = serializers.SerializerMethodField()
+    claimed_by = serializers.SerializerMethodField()
+    working_days_left = serializers.SerializerMethodField()
+    card = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "number", "state", "matter", "service", "channel", "applicant", "applicant_name",
+            "organisation", "accepted_at", "deadline", "working_days_left", "card",
+            "claimed_by", "claimed_at",
+        ]  # fmt: skip
+
+    def get_organisation(self, case: Case) -> str | None:
+        return case.organisation.name if case.organisation else None
+
+    def get_claimed_by(self, case: Case) -> str | None:
+        return case.claimed_by.name if case.claimed_by else None
+
+    def _days_left(self, case: Case) -> int | None:
+        return selectors.working_days_left(
+            case, calendar=self.context["calendar"], today=self.context["today"]
+        )
+
+    def get_working_days_left(self, case: Case) -> int | None:
+        return self._days_left(case)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["", *CardColour.values]))
+    def get_card(self, case: Case) -> str:
+        return selectors.card_colour(
+            case,
+            calendar=self.context["calendar"],
+            today=self.context["today"],
+            days_left=self._days_left(case),
+        )
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.number")
+    service = serializers.CharField(source="case.version.name")
+    asked_by = serializers.CharField(source="case.department.name")
+
+    class Meta:
+        model = Consultation
+        fields = ["id", "case", "service", "asked_by", "question", "due", "created_at"]

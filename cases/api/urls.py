@@ -3,6 +3,12 @@ from django.urls import path
 from cases.api import views
 
 urlpatterns = [
+    path("queue/", views.QueueView.as_view(), name="api-queue"),
+    path(
+        "queue/consultations/",
+        views.QueueConsultationsView.as_view(),
+        name="api-queue-consultations",
+    ),
     path("cases/", views.CaseListCreateView.as_view(), name="api-cases"),
     path("cases/<str:number>/", views.CaseDetailView.as_view(), name="api-case"),
     path(

@@ -1,26 +1,39 @@
 """The cases API of API.md: apply, follow, upload materials and take actions."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.pagination import BasePagination
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from cases import bundles, selectors, services
+from cases import bundles, policies, selectors, services
 from cases.api.serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseMaterialSerializer,
     CaseSerializer,
+    ConsultationSerializer,
     MaterialUploadSerializer,
+    QueueCaseSerializer,
+    QueueFilterSerializer,
     TransitionSerializer,
 )
 from cases.constants import Action, Channel
-from cases.models import Case
+from cases.models import Case, Consultation
+from core.api import Pagination
 from core.errors import NotAllowed, ValidationFailed
+from identity import selectors as identity_selectors
+from identity.constants import OrganisationKind
 from identity.models import Organisation, User
 from matters import selectors as matter_selectors
 
@@ -30,6 +43,15 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )  # fmt: skip
 
 
+CURSOR = OpenApiParameter(
+    "cursor", str, OpenApiParameter.QUERY, required=False,
+    description="The page after or before a case, from `next` or `previous`.",
+)  # fmt: skip
+PAGE_SIZE = OpenApiParameter(
+    "page_size", int, OpenApiParameter.QUERY, required=False, description="1 to 100."
+)
+
+
 def _visible_case(request: Request, number: str) -> Case:
     case = selectors.case_detail(request.user, number)
     if case is None:
@@ -37,8 +59,29 @@ def _visible_case(request: Request, number: str) -> Case:
     return case
 
 
+class DepartmentSystemScope(BasePermission):
+    """A department system's key reads cases and takes actions on them, as its official,
+    who must review for the key's department (403 otherwise); it does not apply for
+    services or upload materials (views list what a key may do in `api_key_methods`)."""
+
+    message = _("This key's official does not review the key's department.")
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if identity_selectors.api_key_department(request.user) is None:
+            return True
+        if request.method not in getattr(view, "api_key_methods", ("GET", "HEAD", "OPTIONS")):
+            self.message = _("A department system's key may not do this.")
+            return False
+        return bool(policies.reviews_for(request.user))
+
+
+class CasesApiView(APIView):
+    permission_classes = [IsAuthenticated, DepartmentSystemScope]
+
+
 class CaseListCreateView(generics.ListAPIView):
     serializer_class = CaseSerializer
+    permission_classes = CasesApiView.permission_classes
 
     def get_queryset(self):
         return selectors.cases_for(self.request.user)
@@ -97,36 +140,48 @@ class CaseListCreateView(generics.ListAPIView):
 
 class CaseDetailView(generics.RetrieveAPIView):
     serializer_class = CaseDetailSerializer
+    permission_classes = CasesApiView.permission_classes
 
     def get_object(self) -> Case:
         return _visible_case(self.request, self.kwargs["number"])
 
 
-class CaseTransitionView(APIView):
+class CaseTransitionView(CasesApiView):
+    api_key_methods = ("POST", "OPTIONS")
+
     @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer})
     def post(self, request: Request, number: str) -> Response:
+        case = _visible_case(request, number)  # who may act is settled before the input
+        if not policies.may_act(policies.case_parties(request.user, case)):
+            raise NotAllowed(_("You may not take this action on this case."))
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = _visible_case(request, number)
         action = data.validated_data["action"]
         if case.bundle_id is not None and action == Action.SUBMIT:
             bundles.bundle_case_submit(case=case, actor=request.user)
         else:
             services.case_transition(
-                case=case, action=action, actor=request.user, comment=data.validated_data["comment"]
+                case=case,
+                action=action,
+                actor=request.user,
+                comment=data.validated_data["comment"],
+                payload=data.payload(),
             )
         case = _visible_case(request, number)
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
 
-class CaseMaterialView(APIView):
+class CaseMaterialView(CasesApiView):
+    api_key_methods = ()
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request=MaterialUploadSerializer, responses={201: CaseMaterialSerializer})
     def post(self, request: Request, number: str) -> Response:
+        case = _visible_case(request, number)  # who may upload is settled before the input
+        if not policies.is_applicant_side(policies.case_parties(request.user, case)):
+            raise NotAllowed(_("Only the applicant uploads the materials of an application."))
         data = MaterialUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = _visible_case(request, number)
         upload = data.validated_data["file"]
         attach = (
             bundles.bundle_material_attach
@@ -141,3 +196,115 @@ class CaseMaterialView(APIView):
             name=upload.name,
         )
         return Response(CaseMaterialSerializer(material).data, status=status.HTTP_201_CREATED)
+
+
+# --- The back office: a department's queue ----------------------------------------------
+
+
+class QueuePagination(BasePagination):
+    """Seek pagination on (deadline, id): `next` and `previous` carry a cursor; `count` is
+    the number of cases in the department's queue (in the chosen state), kept for half a
+    minute, and null when other filters apply: no page counts the whole queue."""
+
+    page_size = 20
+    max_page_size = 100
+
+    def paginate(self, request: Request, cases: QuerySet[Case], *, count: int | None) -> list[Case]:
+        size = Pagination().get_page_size(request)
+        self.request, self.count = request, count
+        self.page = selectors.queue_page(
+            cases, cursor=request.query_params.get("cursor", ""), size=size
+        )
+        return self.page.cases
+
+    def _link(self, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), "cursor", cursor)
+
+    def get_paginated_response(self, data: list) -> Response:
+        return Response(
+            {
+                "count": self.count,
+                "next": self._link(self.page.next),
+                "previous": self._link(self.page.previous),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "nullable": True},
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+
+def queue_department(user: Any, credit_code: str = "") -> Organisation:
+    """The department whose queue the person asked for (their own when they review for one
+    only). 403 when it is not theirs to see, 400 when they must say which."""
+    if credit_code:
+        department = Organisation.objects.filter(
+            credit_code=credit_code.upper(), kind=OrganisationKind.DEPARTMENT
+        ).first()
+        if department is None:
+            raise ValidationFailed(_("No department has this credit code."), field="department")
+    else:
+        departments = policies.reviews_for(user)
+        if not departments:
+            if policies.sees_every_queue(user):
+                raise ValidationFailed(_("Please choose a department."), field="department")
+            raise NotAllowed(_("Only a department's reviewers work its queue."))
+        department = Organisation.objects.get(pk=departments[0])
+    if not policies.may_view_queue(user, department):
+        raise NotAllowed(_("Only a department's reviewers work its queue."))
+    return department
+
+
+@extend_schema(parameters=[QueueFilterSerializer, CURSOR, PAGE_SIZE])
+class QueueView(generics.ListAPIView):
+    """A department's routed cases not yet decided, soonest due (and overdue) first."""
+
+    serializer_class = QueueCaseSerializer
+    permission_classes = CasesApiView.permission_classes
+    pagination_class = QueuePagination
+    queryset = Case.objects.none()  # for the schema: list() reads through cases.selectors
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = QueueFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        department = queue_department(request.user, query.validated_data.get("department", ""))
+        calendar, today = matter_selectors.working_calendar(), timezone.localdate()
+        filters = query.filters()
+        cases = selectors.queue_for_department(
+            department.pk, user=request.user, filters=filters, calendar=calendar, today=today
+        )
+        counts = selectors.queue_counts(department.pk)
+        only_state = filters == selectors.QueueFilter(state=filters.state)
+        count = counts.get(filters.state, 0) if filters.state else sum(counts.values())
+        paginator = self.paginator
+        page = paginator.paginate(request, cases, count=count if only_state else None)
+        context = {"request": request, "calendar": calendar, "today": today}
+        return paginator.get_paginated_response(
+            QueueCaseSerializer(page, many=True, context=context).data
+        )
+
+
+class QueueConsultationsView(generics.ListAPIView):
+    """The questions other departments asked the caller's departments (征求意见), open."""
+
+    serializer_class = ConsultationSerializer
+    permission_classes = CasesApiView.permission_classes
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not policies.reviews_for(request.user):  # as the queue: only reviewers are asked
+            raise NotAllowed(_("Only a department's reviewers work its queue."))
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Consultation]:
+        return selectors.consultations_open_for(policies.reviews_for(self.request.user))

@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cases import policies, selectors, services
+from cases import policies, prefill, selectors, services
 from cases.constants import EDITABLE_STATES, Action, CaseState, Channel, Party
 from cases.forms import StartForm
 from cases.models import Case, CaseEvent, CaseMaterial
@@ -98,6 +98,8 @@ def _render_edit(
 ) -> HttpResponse:
     if form is None:
         form = build_django_form(fields=_questions(case), initial=case.form_data, complete=False)
+    prefill.mark_form(form, case)
+    shared = prefill.shared_materials(case)
     given = {material.material_key: material for material in case.materials.all()}
     upload_errors = upload_errors or {}
     materials = [
@@ -106,6 +108,7 @@ def _render_edit(
             "file": given.get(material.key),
             "needed": material.must_be_uploaded,
             "upload": material.source == MaterialSource.UPLOAD,
+            "shared": shared.get(material.key),
             "errors": upload_errors.get(material.key, []),
         }
         for material in case.version.materials.all()
@@ -167,6 +170,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
             except ApplicationError as error:
                 add_service_errors(form, error)
             else:
+                prefill.prefill_case(case=case, actor=request.user)
                 return redirect("cases:edit", number=case.number)
     else:
         # A fresh token per rendering: both requests of a double click carry the same one.

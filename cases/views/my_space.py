@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from cases import notifications, policies, selectors
+from cases import bundle_flow, notifications, policies, selectors
 from cases.constants import Action, CaseState, Party
 from cases.delivery import (
     ADDRESS_MAX_LENGTH,
@@ -222,14 +223,20 @@ def _case_page(
             initial={"method": case.delivery_method, "address": case.delivery_address},
         )
     names = dict(case.version.materials.values_list("key", "name"))
-    # A 一件事 application: the parent lists its children, a child links to its parent (each
-    # shown only to those who may see it; one query, only for such cases).
+    # A 一件事 application: the parent lists its children with their progress, a child links
+    # to its parent (each shown only to those who may see it; only for such cases).
     children = []
+    calendar, today = matter_selectors.working_calendar(), timezone.localdate()
     if case.bundle_id is not None:
         children = [
-            child
-            for child in case.children.select_related("version").order_by("pk")
-            if policies.case_parties(request.user, child)
+            {
+                "case": row.case,
+                "badge": STATE_BADGES.get(row.case.state, "info"),
+                "time_left": time_left(row.case, calendar=calendar, today=today),
+                "denial_reason": row.denial_reason,
+                "waiting": row.waiting,
+            }
+            for row in bundle_flow.bundle_progress(parent=case, user=request.user)
         ]
     parent = None
     if case.parent_id is not None:
@@ -241,9 +248,7 @@ def _case_page(
         "case": case,
         "is_applicant": is_applicant,
         "badge": STATE_BADGES.get(case.state, "info"),
-        "time_left": time_left(
-            case, calendar=matter_selectors.working_calendar(), today=timezone.localdate()
-        ),
+        "time_left": time_left(case, calendar=calendar, today=today),
         "next_step": applicant_next_step(case) if is_applicant else None,
         "correction_comment": _correction_comment(case),
         "can_withdraw": is_applicant and Action.WITHDRAW in _actions_for(case, parties),
@@ -314,6 +319,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     case, parties = _case_or_404(request.user, number)
+    if not policies.is_applicant_side(parties):
+        raise PermissionDenied  # before the input: a refused person learns nothing from it
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         return _case_page(request, case, parties, withdraw_form=form, status=400)
@@ -337,6 +344,8 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def delivery(request: HttpRequest, number: str) -> HttpResponse:
     case, parties = _case_or_404(request.user, number)
+    if not policies.is_applicant_side(parties):
+        raise PermissionDenied  # before the input: a refused person learns nothing from it
     form = DeliveryForm(request.POST, options=delivery_options(case.version))
     if not form.is_valid():
         return _case_page(request, case, parties, delivery_form=form, status=400)

@@ -190,12 +190,15 @@ def test_transitions_answer_409_403_and_404_from_each_side(
 
     impossible = api_client.post(f"{CASES}{number}/transitions/", {"action": "resubmit"})
     forbidden = api_client.post(f"{CASES}{number}/transitions/", {"action": "accept"})
+    unknown = api_client.post(f"{CASES}{number}/transitions/", {"action": "explode"})
     api_client.force_authenticate(other_reviewer)
     hidden = api_client.post(f"{CASES}{number}/transitions/", {"action": "claim"})
-    unknown = api_client.post(f"{CASES}{number}/transitions/", {"action": "explode"})
+    # A stranger learns nothing, not even that the action is unknown.
+    hidden_unknown = api_client.post(f"{CASES}{number}/transitions/", {"action": "explode"})
 
     assert (impossible.status_code, forbidden.status_code, hidden.status_code) == (409, 403, 404)
     assert (unknown.status_code, list(unknown.json()["errors"])) == (400, ["action"])
+    assert hidden_unknown.status_code == 404
     assert Case.objects.get().state == CaseState.SUBMITTED
     assert CaseEvent.objects.count() == 1
 

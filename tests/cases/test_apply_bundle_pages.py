@@ -151,7 +151,7 @@ def test_a_citizen_applies_for_a_bundle_from_the_event_page_to_every_department(
     # and the case page lists both services with their numbers, state and link
     html = page.content.decode()
     assert page.status_code == 200
-    assert [child.number for child in page.context["children"]] == [c.number for c in children]
+    assert [row["case"].number for row in page.context["children"]] == [c.number for c in children]
     for child in children:
         assert f'<a href="/cases/{child.number}/">{child.number}</a>' in html
     assert "<td>出生医学证明登记</td>" in html

@@ -47,6 +47,7 @@ def test_a_case_goes_from_draft_to_delivery_with_its_timeline(
     assert [(e.action, e.from_state, e.to_state) for e in case.events.all()] == [
         ("submit", "draft", "submitted"),
         ("accept", "submitted", "accepted"),
+        ("route", "accepted", "accepted"),
         ("claim", "accepted", "in_review"),
         ("approve", "in_review", "approved"),
         ("issue_result", "approved", "result_issued"),

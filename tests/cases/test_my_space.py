@@ -273,16 +273,18 @@ def test_the_case_page_takes_the_same_queries_however_long_the_timeline(
 ):
     case = _in_review(version, citizen, clerk, reviewer)
     for _ in range(rounds):
-        services.case_transition(case=case, action=Action.HAND_OFF, actor=reviewer, comment="转")
+        services.case_transition(case=case, action=Action.RELEASE, actor=reviewer)
         services.case_transition(case=case, action=Action.CLAIM, actor=reviewer)
     client.force_login(citizen)
 
     # Session, user, roles by organisation, roles, case, materials, events with actors,
-    # material names, calendar overrides, unread notices, session saved (3).
-    with django_assert_num_queries(13):
+    # material names, calendar overrides, unread notices, the service's materials (for those
+    # an e-certificate gives, 免提交), session saved (3).
+    with django_assert_num_queries(14):
         response = client.get(f"/cases/{case.number}/")
 
-    assert len(response.context["timeline"]) == 3 + 2 * rounds
+    # submit, accept, route, claim; then release and claim again per round
+    assert len(response.context["timeline"]) == 4 + 2 * rounds
 
 
 def test_html_in_a_comment_is_shown_as_text(client, version, citizen, clerk):
@@ -399,7 +401,7 @@ def test_withdrawing_after_the_decision_is_refused(
     assert "This case is “Approved”: “Withdraw” is not possible now." in (response.content.decode())
     case.refresh_from_db()
     assert case.state == CaseState.APPROVED
-    assert case.events.count() == 4
+    assert case.events.count() == 5  # submit, accept, route, claim, approve
 
 
 def test_staff_cannot_withdraw_an_application(client, version, citizen, reviewer):

@@ -64,7 +64,8 @@ def test_every_step_gives_the_applicant_and_the_agent_one_notice_and_one_email_e
         services.case_transition(case=case, action=Action.ACCEPT, actor=clerk)
         services.case_transition(case=case, action=Action.CLAIM, actor=reviewer)
 
-    assert CaseEvent.objects.filter(case=case).count() == 3
+    # The routing step tells nobody: it is the department's, not the applicant's.
+    assert CaseEvent.objects.filter(case=case).count() == 4
     assert Notice.objects.filter(case=case, recipient=citizen).count() == 3
     assert Notice.objects.filter(case=case, recipient=agent).count() == 3
     assert Notice.objects.count() == 6
@@ -131,9 +132,7 @@ def test_two_alike_steps_are_two_notices(
         services.case_transition(case=case, action=Action.ACCEPT, actor=clerk)
         for _ in range(2):
             services.case_transition(case=case, action=Action.CLAIM, actor=reviewer)
-            services.case_transition(
-                case=case, action=Action.HAND_OFF, actor=reviewer, comment="转交同事"
-            )
+            services.case_transition(case=case, action=Action.RELEASE, actor=reviewer)
 
     assert Notice.objects.filter(recipient=citizen).count() == 6
     assert len(mail.outbox) == 6
