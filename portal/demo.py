@@ -6,11 +6,16 @@ Every demo account's password is DEMO_PASSWORD (listed in the README).
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from cases.demo import seed_cases
+from cases.demo import seed_bundle_in_progress, seed_cases, seed_review_queue
+from certificates.demo import seed_certificate_library
 from identity import services
 from identity.constants import OrganisationKind, RegionLevel, Role, Sector
 from identity.models import Membership, Organisation, Region, User
 from matters.demo import seed_catalogue
+from sharing.demo import seed_sharing
+from supervision.demo import seed_supervision
+from windows.demo import seed_hall
+from windows.demo_counter import seed_counter
 
 DEMO_PASSWORD = "Demo-2026!"  # noqa: S105 - published demo credential (README)  # nosec B105
 
@@ -71,6 +76,7 @@ STAFF = [
     ("420502198805050019", "赵敏", "zwfw", Role.CLERK, False),
     ("420503199001010020", "钱进", "scjg", Role.REVIEWER, False),
     ("420504199202020037", "孙磊", "gaj", Role.REVIEWER, False),
+    ("420502198206060039", "郑华", "scjg", Role.DEPARTMENT_HEAD, False),
     ("420505198503030046", "周正", "zwfw", Role.SUPERVISOR, False),
     ("420506198004040051", "吴凡", "zwfw", Role.CATALOGUE_ADMIN, True),
 ]
@@ -91,6 +97,7 @@ CATALOGUE_ADMIN_PERMISSIONS = [
     ("matters", "bundle", ("add", "change", "view")),
     ("matters", "bundleitem", ("add", "change", "delete", "view")),
     ("matters", "calendaroverride", ("add", "change", "delete", "view")),
+    ("cases", "routingrule", ("add", "change", "delete", "view")),
 ]
 
 
@@ -178,4 +185,11 @@ def seed_demo() -> None:
     organisations = seed_organisations(regions)
     seed_people(organisations)
     seed_catalogue(organisations, regions)
+    seed_sharing(organisations)
+    seed_certificate_library()  # before the cases: approvals issue, applications reuse
     seed_cases()
+    seed_bundle_in_progress()
+    seed_review_queue()
+    seed_supervision()
+    seed_hall()
+    seed_counter()  # after the cases and the hall: counter intake, 容缺, pickup

@@ -8,6 +8,11 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from identity.constants import Role
+from identity.selectors import user_roles
+from sharing import policies as sharing_policies
+from windows import policies as window_policies
+
 
 @dataclass(frozen=True)
 class NavEntry:
@@ -34,6 +39,19 @@ def _signed_in(request: HttpRequest) -> bool:
     return request.user.is_authenticated
 
 
+def _supervising(request: HttpRequest) -> bool:
+    roles = user_roles(request.user)
+    return Role.SUPERVISOR in roles or Role.DEPARTMENT_HEAD in roles
+
+
+def _reviewing(request: HttpRequest) -> bool:
+    return bool(user_roles(request.user) & {Role.REVIEWER, Role.DEPARTMENT_HEAD})
+
+
+def _exchange_staff(request: HttpRequest) -> bool:
+    return request.user.is_authenticated and sharing_policies.uses_exchange(request.user)
+
+
 def _admin_site(request: HttpRequest) -> bool:
     return bool(request.user.is_authenticated and request.user.is_staff)
 
@@ -43,8 +61,16 @@ ENTRIES = [
     NavEntry(_("Services"), "matters:home", _everyone),
     NavEntry(_("My space"), "identity:profile", _signed_in),
     NavEntry(_("My cases"), "cases:mine", _signed_in),
+    NavEntry(_("My certificates"), "certificates:wallet", _signed_in),
     NavEntry(_("Inbox"), "cases:inbox", _signed_in, badge="unread_notices"),
+    NavEntry(_("Review queue"), "cases:queue", _reviewing),
     NavEntry(_("Authorisations"), "identity:authorisations", _signed_in),
+    NavEntry(_("Queue and appointments"), "windows:mine", _signed_in),
+    NavEntry(_("My window"), "windows:window", lambda r: window_policies.is_clerk(r.user)),
+    NavEntry(_("Data use"), "sharing:my-data-use", _signed_in),
+    NavEntry(_("Complaints"), "supervision:complaints", _signed_in),
+    NavEntry(_("Data sharing"), "sharing:home", _exchange_staff),
+    NavEntry(_("Supervision"), "dashboards:home", _supervising),
     NavEntry(_("Administration"), "admin:index", _admin_site),
 ]
 

@@ -129,7 +129,25 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Task modules autodiscovery (which looks only for <app>.tasks) does not find.
+CELERY_IMPORTS = ["supervision.export_tasks"]
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Hand-offs whose task was lost (worker killed, broker restarted) are scheduled again.
+    "cases.sweep_outbox": {
+        "task": "cases.tasks.sweep_outbox",
+        "schedule": 60.0,
+        "kwargs": {"older_than_seconds": 120},
+    },
+    # 电子监察: raise and close the deadline cards (yellow/red), then tell the people concerned.
+    "supervision.sweep_deadlines": {
+        "task": "supervision.tasks.sweep_deadlines",
+        "schedule": env.float("PORTAL_DEADLINE_SWEEP_SECONDS", default=300.0),
+    },
+    # The hall: appointments that ended without a check-in become no-shows.
+    "windows.sweep_hall": {"task": "windows.tasks.sweep_hall", "schedule": 300.0},
+    # 电子证照: record and announce certificates that expired (once each; hourly is plenty).
+    "certificates.expire": {"task": "certificates.tasks.expire_certificates", "schedule": 3600.0},
+}
 
 AUTH_USER_MODEL = "identity.User"
 AUTHENTICATION_BACKENDS = [
@@ -168,6 +186,24 @@ AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_IPWARE_PROXY_COUNT = env.int("PORTAL_PROXY_COUNT", default=0)
 
+# Days every audit entry is kept before `audit_purge` may remove it (at least 184: checked).
+PORTAL_AUDIT_RETENTION_DAYS = env.int("PORTAL_AUDIT_RETENTION_DAYS", default=184)
+
+# Supervision (电子监察, 好差评, 有诉即办); time limits in working days.
+# Yellow card when a case has this many working days left, or this share of its promised
+# time limit, whichever is more (red once the limit has passed).
+PORTAL_YELLOW_CARD_WORKING_DAYS = env.int("PORTAL_YELLOW_CARD_WORKING_DAYS", default=1)
+PORTAL_YELLOW_CARD_SHARE = env.float("PORTAL_YELLOW_CARD_SHARE", default=0.2)
+# Time the applicant has to answer a correction request (补正) before the case is carded.
+PORTAL_CORRECTION_ANSWER_DAYS = env.int("PORTAL_CORRECTION_ANSWER_DAYS", default=10)
+# Time a department has to call back, rectify and answer after a bad rating (差评整改).
+PORTAL_RATING_FOLLOWUP_DAYS = env.int("PORTAL_RATING_FOLLOWUP_DAYS", default=15)
+# Time to assign a complaint to the department that answers it (及时转办), and to reply.
+PORTAL_COMPLAINT_ASSIGN_DAYS = env.int("PORTAL_COMPLAINT_ASSIGN_DAYS", default=1)
+PORTAL_COMPLAINT_REPLY_DAYS = env.int("PORTAL_COMPLAINT_REPLY_DAYS", default=5)
+# Lifetime in seconds of the link a clerk opens for the applicant to rate at the counter.
+PORTAL_RATING_KIOSK_SECONDS = env.int("PORTAL_RATING_KIOSK_SECONDS", default=600)
+
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
 
@@ -204,19 +240,43 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@gov-portal.e
 # The class that sends text messages (cases.notifications.SmsSender); the default logs them.
 PORTAL_SMS_SENDER = env.str("PORTAL_SMS_SENDER", default="cases.notifications.ConsoleSmsSender")
 
+# Electronic certificates (docs/adr/0007-certificate-signatures.md). The Ed25519 key that signs
+# new certificates, "<key id>:<base64url private key>" (manage.py certificates_signing_key);
+# empty: a key derived from SECRET_KEY, for the embedded mode and the demo only.
+PORTAL_SIGNING_KEY = env.str("PORTAL_SIGNING_KEY", default="")
+# Retired keys that still verify after a rotation: "<key id>:<base64url public key>,…".
+PORTAL_SIGNING_PUBLIC_KEYS = env.str("PORTAL_SIGNING_PUBLIC_KEYS", default="")
+# Requests per client address to the pages and API that answer to a code (verification, 授权用证).
+PORTAL_VERIFY_THROTTLE = env.str("PORTAL_VERIFY_THROTTLE", default="30/min")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
+        "identity.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Counts only requests signed with a department system's key, per key.
+    "DEFAULT_THROTTLE_CLASSES": ["identity.authentication.ApiKeyRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_RATES": {"auth": env.str("PORTAL_AUTH_THROTTLE", default="30/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.str("PORTAL_AUTH_THROTTLE", default="30/min"),
+        "api_key": env.str("PORTAL_API_KEY_THROTTLE", default="600/min"),
+        # Reads of shared personal data, per key, on top of the key's overall budget.
+        "sharing_data": env.str("PORTAL_SHARING_DATA_THROTTLE", default="300/min"),
+        # Queue tickets and check-ins taken without signing in (the hall's kiosk), per address.
+        "kiosk": env.str("PORTAL_KIOSK_THROTTLE", default="30/min"),
+    },
 }
+# The data sharing exchange (sharing.providers): provider credit code → dotted path of the
+# adapter class that reads that department's system; others use the built-in demo tables.
+SHARING_PROVIDER_ADAPTERS: dict[str, str] = {}
+# Other logs of reads about a person merged into their data use log (sharing.selectors).
+SHARING_ACCESS_LOG_SOURCES: list[str] = []
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("PORTAL_TOKEN_TTL_HOURS", default=12)),
     "AUTH_HEADER_PREFIX": "Token",
@@ -233,7 +293,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One schema name for the case states used by several fields.
-    "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "cases.constants.CaseState"},
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "cases.constants.CaseState",
+        # The hall's choice sets, whose field names (state, channel) other apps use too.
+        "QueueEnum": "windows.constants.Queue",
+        "TicketStateEnum": "windows.constants.TicketState",
+        "TicketChannelEnum": "windows.constants.TicketChannel",
+        "AppointmentStateEnum": "windows.constants.AppointmentState",
+        # The data sharing exchange's (state, kind and basis are common field names).
+        "AccessRequestStateEnum": "sharing.constants.RequestState",
+        "ObjectionStateEnum": "sharing.constants.ObjectionState",
+        "AccessLogKindEnum": "sharing.constants.AccessLogKind",
+        "GrantBasisEnum": "sharing.constants.GrantBasis",
+        # Cases and supervision both have a channel; a complaint's steps have their own states.
+        "CaseChannelEnum": "cases.constants.Channel",
+        "ComplaintChannelEnum": "supervision.constants.ComplaintChannel",
+        "ComplaintStateEnum": "supervision.constants.ComplaintState",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.document_error_responses",

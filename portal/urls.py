@@ -17,8 +17,20 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("identity.api.urls")),
     path("api/v1/", include("matters.api.urls")),
+    # Before cases' API: supervision answers cases/<number>/rating/.
+    path("api/v1/", include("supervision.api.urls")),
     path("api/v1/", include("cases.api.urls")),
+    path("api/v1/", include("windows.api.urls")),
+    path("api/v1/", include("sharing.api.urls")),
+    path("api/v1/", include("certificates.api.urls")),
     path("cases/", include("cases.urls")),
+    path("hall/", include("windows.urls")),
+    path("sharing/", include("sharing.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("verify/", include("certificates.verify_urls")),
+    path("supervision/", include("supervision.views.dashboard_urls")),
+    path("supervision/", include("supervision.urls")),
+    path("ratings/", include("supervision.public_urls")),
 ]
 
 handler403 = "portal.views.permission_denied"

@@ -1,7 +1,8 @@
 """Fixtures shared by the whole suite."""
 
+import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.cache import cache
@@ -18,11 +19,39 @@ def _test_settings(settings, tmp_path) -> None:
     settings.PORTAL_STAFF_2FA = False
 
 
+def _clear_cache(prefix: str | None) -> None:
+    if prefix is None:
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
-    cache.clear()
+def _clean_cache(settings) -> Iterator[None]:
+    """Each test starts with an empty cache. On Redis, which the xdist workers share with
+    each other and with the Celery broker, each worker keeps keys of its own and deletes only
+    those: a FLUSHDB would take other workers' throttles and the broker's queued tasks."""
+    prefix = None
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        prefix = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
+    _clear_cache(prefix)
     yield
-    cache.clear()
+    _clear_cache(prefix)
+
+
+@pytest.fixture
+def clear_cache(settings, _clean_cache) -> Callable[[], None]:
+    """Empty this test's cache in the middle of a test."""
+    prefix = (
+        settings.CACHES["default"].get("KEY_PREFIX")
+        if "Redis" in str(settings.CACHES["default"]["BACKEND"])
+        else None
+    )
+    return lambda: _clear_cache(prefix)
 
 
 @pytest.fixture(autouse=True)

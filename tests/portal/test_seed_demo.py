@@ -15,6 +15,7 @@ ACCOUNTS = [
     "420502198805050019",
     "420503199001010020",
     "420504199202020037",
+    "420502198206060039",
     "420505198503030046",
     "420506198004040051",
 ]
@@ -32,7 +33,7 @@ def test_the_demo_loads_once_and_a_second_run_duplicates_nothing():
     call_command("seed_demo")
 
     assert _counts() == first
-    assert first[:4] == (17, 17, 8, 6)
+    assert first[:4] == (17, 17, 9, 7)
 
 
 def test_every_demo_account_signs_in_with_the_published_password(api_client):
@@ -60,6 +61,7 @@ def test_the_demo_has_the_roles_the_issue_names():
         ("420502198805050019", "宜昌市政务服务和大数据管理局", Role.CLERK),
         ("420503199001010020", "宜昌市市场监督管理局", Role.REVIEWER),
         ("420504199202020037", "宜昌市公安局", Role.REVIEWER),
+        ("420502198206060039", "宜昌市市场监督管理局", Role.DEPARTMENT_HEAD),
         ("420505198503030046", "宜昌市政务服务和大数据管理局", Role.SUPERVISOR),
         ("420506198004040051", "宜昌市政务服务和大数据管理局", Role.CATALOGUE_ADMIN),
     }

@@ -94,8 +94,12 @@ def test_citizens_see_their_space_but_not_the_administration(client):
         "/services/",
         "/accounts/profile/",
         "/cases/",
+        "/certificates/",
         "/cases/inbox/",
         "/accounts/authorisations/",
+        "/hall/",
+        "/sharing/my-data-use/",
+        "/supervision/complaints/",
     ]
 
 

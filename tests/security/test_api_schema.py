@@ -4,6 +4,8 @@ No answer may be a server error, undocumented, or off the schema (schemathesis.t
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from knox.models import AuthToken
@@ -18,6 +20,18 @@ EXAMPLES = hypothesis_settings(
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The schema is exercised through the real WSGI application, which closes the database
+    connection after each request; on PostgreSQL that would close the test's transaction
+    (Django's own test client unhooks the same signal handler)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
