@@ -6,6 +6,7 @@
 - Platform reviewers (permission `sharing.review_accessrequest`, given to the staff of the
   government services and big data administration who run the exchange) review every
   request first (规范性审查) and may revoke any grant.
+- Supervisors (电子监察) read everything and act on nothing (SPEC.md §1).
 - A department system reads through its API key: the key's department is the consumer.
 - A person sees only the reads about themselves (and about the organisations they are the
   legal representative of).
@@ -44,9 +45,20 @@ def is_platform_reviewer(user: Any) -> bool:
     return staff and user.has_perm(REVIEW_PERMISSION)
 
 
+def is_supervisor(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Role.SUPERVISOR in identity_selectors.user_roles(user)
+
+
+def reads_everything(user: Any) -> bool:
+    """Sees every request, grant and read: the platform's reviewers, and supervisors."""
+    return is_platform_reviewer(user) or is_supervisor(user)
+
+
 def uses_exchange(user: Any) -> bool:
     """May open the department pages of the exchange."""
-    return is_platform_reviewer(user) or bool(sharing_departments(user))
+    return reads_everything(user) or bool(sharing_departments(user))
 
 
 def represented_organisations(user: Any) -> list[int]:
@@ -70,7 +82,7 @@ def can(user: Any, action: str, obj: AccessRequest | Grant) -> bool:
             return (
                 obj.consumer_id in departments
                 or obj.resource.provider_id in departments
-                or is_platform_reviewer(user)
+                or reads_everything(user)
             )
         if action == "review":
             return is_platform_reviewer(user)
@@ -83,7 +95,7 @@ def can(user: Any, action: str, obj: AccessRequest | Grant) -> bool:
         return (
             obj.consumer_id in departments
             or obj.resource.provider_id in departments
-            or is_platform_reviewer(user)
+            or reads_everything(user)
         )
     if action == "revoke":
         return obj.resource.provider_id in departments or is_platform_reviewer(user)
@@ -92,7 +104,7 @@ def can(user: Any, action: str, obj: AccessRequest | Grant) -> bool:
 
 def requests_visible_to(user: Any) -> QuerySet[AccessRequest]:
     requests = AccessRequest.objects.all()
-    if is_platform_reviewer(user):
+    if reads_everything(user):
         return requests
     departments = sharing_departments(user)
     return requests.filter(
@@ -102,7 +114,7 @@ def requests_visible_to(user: Any) -> QuerySet[AccessRequest]:
 
 def grants_visible_to(user: Any) -> QuerySet[Grant]:
     grants = Grant.objects.all()
-    if is_platform_reviewer(user):
+    if reads_everything(user):
         return grants
     departments = sharing_departments(user)
     return grants.filter(Q(consumer_id__in=departments) | Q(resource__provider_id__in=departments))

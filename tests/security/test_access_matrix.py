@@ -344,23 +344,26 @@ MATRIX: dict[str, Row] = {
     "windows:supply": row("POST", case, base=owned(owner=POST_DONE), supervisor=403),
     # --- data sharing -------------------------------------------------------------------
     # The exchange's pages are for staff acting for a department in it (reviewers, heads)
-    # and platform reviewers; clerks, supervisors and a superuser without a role are not.
-    "sharing:home": row("GET", base=staff(403), other_department_reviewer=200),
-    "sharing:catalogue": row("GET", base=staff(403), other_department_reviewer=200),
+    # and platform reviewers; supervisors read them and act on nothing; clerks and a
+    # superuser without a role may not use them.
+    "sharing:home": row("GET", base=staff(403), other_department_reviewer=200, supervisor=200),
+    "sharing:catalogue": row("GET", base=staff(403), other_department_reviewer=200, supervisor=200),
     "sharing:resource-new": row("GET", base=staff(403), other_department_reviewer=200),
-    "sharing:resource": row("GET", resource, base=staff(403), other_department_reviewer=200),
+    "sharing:resource": row(
+        "GET", resource, base=staff(403), other_department_reviewer=200, supervisor=200
+    ),
     "sharing:resource-edit": row("GET", resource, base=staff(REFUSED)),
     # Any department in the exchange may ask for a published resource.
     "sharing:request-new": row("GET", resource, base=staff(REFUSED), other_department_reviewer=200),
-    "sharing:request": row("GET", access_request, base=staff(REFUSED)),
+    "sharing:request": row("GET", access_request, base=staff(REFUSED), supervisor=200),
     "sharing:request-review": row("POST", access_request, base=staff(REFUSED)),
     "sharing:request-decide": row("POST", access_request, base=staff(REFUSED)),
     "sharing:request-withdraw": row("POST", access_request, base=staff(REFUSED)),
-    "sharing:grants": row("GET", base=staff(403), other_department_reviewer=200),
+    "sharing:grants": row("GET", base=staff(403), other_department_reviewer=200, supervisor=200),
     "sharing:grant-revoke": row(
         "POST", lambda w: {"public_id": w.objects["grant"].public_id}, base=staff(REFUSED)
     ),
-    "sharing:usage": row("GET", base=staff(403), other_department_reviewer=200),
+    "sharing:usage": row("GET", base=staff(403), other_department_reviewer=200, supervisor=200),
     "sharing:my-data-use": row("GET", base=signed_in()),
     "sharing:objection-new": row("GET", const(kind="read", entry_id="999999"), base=signed_in(404)),
     # --- certificates -------------------------------------------------------------------

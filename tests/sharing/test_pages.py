@@ -5,8 +5,10 @@ import re
 
 import pytest
 
+from identity.constants import Role
 from sharing.constants import RequestState, SharingClass
 from sharing.models import AccessRequest, Grant, Resource
+from tests.factories import MembershipFactory
 from tests.sharing.conftest import ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +229,32 @@ def test_usage_counts_reads_per_resource_and_consumer(exchange, consumer_api, cl
     assert page.context["all_reads"] is None
     html = page.content.decode()
     assert re.search(r"<td>2</td>\s*<td>1</td>", html)
+
+
+def test_a_supervisor_reads_every_grant_and_request_but_acts_on_none(exchange, client):
+    """SPEC.md §1: supervisors read everything, read-only."""
+    client.force_login(exchange.outsider_staff)
+    client.post(
+        "/sharing/resources/hjxx/request/",
+        {"purpose": "核验", "legal_basis": "依据", "fields": ["name"]},
+    )
+    url = f"/sharing/requests/{AccessRequest.objects.get().public_id}/"
+    supervisor = MembershipFactory(role=Role.SUPERVISOR, organisation=exchange.platform).user
+    client.force_login(supervisor)
+
+    grants = client.get("/sharing/grants/")
+    detail = client.get(url)
+    assert (grants.status_code, detail.status_code, client.get("/sharing/usage/").status_code) == (
+        200,
+        200,
+        200,
+    )
+    assert exchange.consumer.name in grants.content.decode()
+    assert "/withdraw/" not in detail.content.decode()
+    assert client.post(f"{url}review/", {"decision": "accept"}).status_code == 403
+    assert client.post(f"{url}withdraw/", {"confirm": "on"}).status_code == 403
+    revoke = f"/sharing/grants/{exchange.grant.public_id}/revoke/"
+    assert client.post(revoke, {"reason": "监察"}).status_code == 403
+    assert AccessRequest.objects.get().state == RequestState.PLATFORM_REVIEW
+    exchange.grant.refresh_from_db()
+    assert exchange.grant.revoked_at is None
