@@ -50,15 +50,19 @@ def department_short_name(department: Organisation) -> str:
 def decision_number_next(*, case: Case, outcome: str) -> str:
     """The next decision number of the case's department for this outcome and year. Taken
     inside the deciding transaction: the counter row stays locked until it commits, so two
-    decisions never get the same number and a rolled-back decision gives its number back."""
+    decisions never get the same number and a rolled-back decision gives its number back.
+
+    The sequence belongs to the printed short name, not to the department: two departments
+    may share one (宜昌市 and 宜都市 market regulators are both 宜市监), and then share the
+    sequence, so their numbers never collide."""
     year = timezone.localdate().year
     kind = "A" if outcome == CaseState.APPROVED else "D"
+    short = department_short_name(case.department)
     counter, _created = CaseNumberBlock.objects.select_for_update().get_or_create(
-        prefix=f"decision-{case.department_id}-{year}-{kind}"
+        prefix=f"decision-{short}-{year}-{kind}"
     )
     counter.last += 1
     counter.save(update_fields=["last"])
-    short = department_short_name(case.department)
     return f"{short}{KIND_WORD[outcome]}字〔{year}〕第{counter.last:06d}号"
 
 

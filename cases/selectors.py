@@ -142,8 +142,12 @@ def queue_for_department(
     """A department's routed cases not yet decided, soonest due first (overdue first), then
     by id. The caller checks the user may see this queue (policies.may_view_queue)."""
     filters = filters or QueueFilter()
+    # A combined application's parent is decided through its children: never in a queue.
     cases = Case.objects.filter(
-        department_id=department_id, state__in=QUEUE_STATES, deadline__isnull=False
+        department_id=department_id,
+        state__in=QUEUE_STATES,
+        deadline__isnull=False,
+        bundle__isnull=True,
     )
     if filters.state:
         cases = cases.filter(state=filters.state)
@@ -239,7 +243,10 @@ def queue_counts(department_id: int) -> dict[str, int]:
     if counts is None:
         rows = (
             Case.objects.filter(
-                department_id=department_id, state__in=QUEUE_STATES, deadline__isnull=False
+                department_id=department_id,
+                state__in=QUEUE_STATES,
+                deadline__isnull=False,
+                bundle__isnull=True,
             )
             .values("state")
             .annotate(n=Count("id"))

@@ -85,10 +85,25 @@ def _at_window() -> Q:
     )
 
 
+# A service of a combined application is delivered with its application, never alone while
+# the application is still running (cases.bundle_flow): its result waits for the others.
+DELIVERED_WITH_PARENT = (CaseState.ACCEPTED, CaseState.RESULT_ISSUED)
+
+
+def _results(clerk: Any) -> QuerySet[Case]:
+    """Results of the hall's cases ready to leave: the combined application, not its
+    services one by one."""
+    return (
+        _hall_cases(clerk)
+        .filter(state=CaseState.RESULT_ISSUED)
+        .exclude(parent__state__in=DELIVERED_WITH_PARENT)
+    )
+
+
 def results_to_hand_out(clerk: Any, *, search: str = "") -> QuerySet[Case]:
     """Results waiting at the hall's window (综合窗口出件), oldest first; `search` is an exact
     case number, pickup code or the applicant's ID number."""
-    results = _hall_cases(clerk).filter(_at_window(), state=CaseState.RESULT_ISSUED)
+    results = _results(clerk).filter(_at_window())
     search = search.strip().upper()
     if search:
         results = results.filter(
@@ -99,11 +114,7 @@ def results_to_hand_out(clerk: Any, *, search: str = "") -> QuerySet[Case]:
 
 def results_to_post(clerk: Any) -> QuerySet[Case]:
     """Results the hall sends by post, waiting for the carrier's tracking number."""
-    return (
-        _hall_cases(clerk)
-        .filter(state=CaseState.RESULT_ISSUED, delivery_method=DeliveryMethod.POST)
-        .order_by("decided_at", "pk")
-    )
+    return _results(clerk).filter(delivery_method=DeliveryMethod.POST).order_by("decided_at", "pk")
 
 
 def deferred_supplies(user: Any, *, today: date, overdue_only: bool = False) -> QuerySet[Case]:

@@ -108,10 +108,16 @@ def _seed_slots(hall: Hall) -> None:
         if calendar.is_working_day(day):
             days.append(day)
     zone = timezone.get_current_timezone()
+    # Only times somebody can book: a category with no bookable service of the hall gets none.
+    categories = [
+        category
+        for category in SLOT_CATEGORIES
+        if selectors.implementations_of_hall(hall, category=category).exists()
+    ]
     for day in days:
         for start in SLOT_STARTS:
             starts_at = datetime.combine(day, start, tzinfo=zone)
-            for category in SLOT_CATEGORIES:
+            for category in categories:
                 AppointmentSlot.objects.get_or_create(
                     hall=hall,
                     category=category,

@@ -116,7 +116,8 @@ class CaseSerializer(serializers.ModelSerializer):
         fields = [
             "number", "state", "matter", "service", "version", "department", "channel",
             "applicant", "organisation", "deadline", "working_days_left", "next_actions",
-            "submitted_at", "accepted_at", "decided_at", "delivered_at", "created_at",
+            "submitted_at", "accepted_at", "decided_at", "decision_number", "delivered_at",
+            "created_at",
         ]  # fmt: skip
 
     def get_organisation(self, case: Case) -> str | None:

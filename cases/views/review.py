@@ -9,6 +9,7 @@ that was sent, with the status that says why (400, 403, 409). A case the person 
 is a 404, whatever the reason.
 """
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from cases import policies, selectors, services
+from cases import bundle_flow, policies, selectors, services
 from cases.constants import Action, CaseState, MaterialVerification, Party
 from cases.decision import decision_pdf
 from cases.models import Case
@@ -33,6 +34,7 @@ from core.errors import ApplicationError
 from core.forms import add_service_errors
 from identity.services import audit_record_read
 from matters import selectors as matter_selectors
+from matters.calendar import WorkingCalendar
 
 # The steps of the back office this page offers, in the order it shows them.
 REVIEW_ACTIONS = (
@@ -161,7 +163,10 @@ def _review_case(user: Any, number: str) -> tuple[Case, frozenset[str]]:
 
 
 def _available(user: Any, case: Case, parties: frozenset[str]) -> list[str]:
-    """The review steps the person may take on the case now."""
+    """The review steps the person may take on the case now (none on a combined
+    application's parent: it is reviewed and decided through its services' cases)."""
+    if case.bundle_id is not None:
+        return []
     return [
         action
         for action in actions_from(case.state)
@@ -200,6 +205,24 @@ def _forms(
     ]
 
 
+def _children(
+    user: Any, case: Case, *, calendar: WorkingCalendar, today: date
+) -> list[dict[str, Any]]:
+    """The services of a combined application with their progress (its parent's page)."""
+    if case.bundle_id is None:
+        return []
+    return [
+        {
+            "case": row.case,
+            "badge": STATE_BADGES.get(row.case.state, "info"),
+            "time_left": time_left(row.case, calendar=calendar, today=today),
+            "denial_reason": row.denial_reason,
+            "waiting": row.waiting,
+        }
+        for row in bundle_flow.bundle_progress(parent=case, user=user)
+    ]
+
+
 def _page(
     request: HttpRequest,
     case: Case,
@@ -228,17 +251,23 @@ def _page(
             if question.key in case.form_data
         ],
         "materials": [
-            {"key": m.material_key, "name": names.get(m.material_key, m.material_key), "file": m}
+            {
+                "key": m.material_key,
+                "name": names.get(m.material_key, m.material_key),
+                "file": m,
+                # One form per material, its ids its own: the page repeats the check.
+                "verify_form": VerifyForm(auto_id=f"verify-{m.material_key}-%s"),
+            }
             for m in case.materials.all()
         ],
         "can_verify": can_verify,
-        "verify_form": VerifyForm(),
         "verify_errors": verify_errors or {},
         "timeline": [
             (event, Action(event.action).label if event.action in Action.values else event.action)
             for event in case.events.all()
         ],
         "consultations": case.consultations.all(),
+        "children": _children(request.user, case, calendar=calendar, today=today),
         "forms": _forms(request.user, case, parties, sent=sent),
         "is_reviewer": Party.REVIEWER in parties,
     }
@@ -253,12 +282,22 @@ def review(request: HttpRequest, number: str) -> HttpResponse:
     return _page(request, case, parties)
 
 
+def _posted_action(request: HttpRequest) -> str | None:
+    """The step a form of the page posted: each form is prefixed by its step, so the browser
+    sends `<step>-action` (a bare `action` is accepted from scripts too)."""
+    for action in REVIEW_ACTIONS:
+        if request.POST.get(f"{action}-action") == action:
+            return action
+    action = str(request.POST.get("action", ""))
+    return action if action in REVIEW_ACTIONS else None
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, number: str) -> HttpResponse:
     case, parties = _review_case(request.user, number)
-    action = str(request.POST.get("action", ""))
-    if action not in REVIEW_ACTIONS:
+    action = _posted_action(request)
+    if action is None:
         raise Http404
     form = ActionForm(request.POST, action=action, **_choices(case, [action]))
     if not form.is_valid():

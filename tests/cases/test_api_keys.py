@@ -51,6 +51,8 @@ def test_a_department_system_pulls_its_queue_then_claims_and_approves(
     assert [row["number"] for row in queue.json()["results"]] == [case.number]
     assert (claimed.status_code, approved.status_code) == (200, 200)
     case.refresh_from_db()
+    # The system gets the decision number it prints on its own copy, as the page shows it.
+    assert approved.json()["decision_number"] == case.decision_number != ""
     assert case.state == CaseState.APPROVED
     assert case.claimed_by == reviewer
     assert case.events.get(action="approve").actor == reviewer

@@ -287,6 +287,44 @@ def test_the_parent_itself_is_not_reviewed(parallel, action, django_capture_on_c
     assert (parent.state, parent.events.count()) == before
 
 
+def test_the_parents_review_page_offers_no_step_and_shows_every_service(
+    client, parallel, django_capture_on_commit_callbacks
+):
+    """The lead department's reviewer sees the combined application and the progress of
+    the services theirs to see, with no button that could only fail (claiming the parent
+    is refused)."""
+    parent = _accepted(parallel, django_capture_on_commit_callbacks)
+    client.force_login(parallel.reviewers[0])
+
+    response = client.get(f"/cases/{parent.number}/review/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "review/act/" not in html
+    assert 'name="claim-action"' not in html
+    own, *others = _children(parent)
+    assert own.number in html  # its own department's service; the others are not its to see
+    assert all(other.number not in html for other in others)
+    assert (
+        client.post(f"/cases/{parent.number}/review/act/", {"claim-action": "claim"}).status_code
+        == 409
+    )
+    parent.refresh_from_db()
+    assert (parent.state, parent.claimed_by) == (S.ACCEPTED, None)
+
+
+def test_the_parent_sits_in_no_queue_only_its_services_do(
+    api_client, parallel, django_capture_on_commit_callbacks
+):
+    parent = _accepted(parallel, django_capture_on_commit_callbacks)
+    lead = parallel.reviewers[0]
+    api_client.force_authenticate(lead)
+
+    numbers = [row["number"] for row in api_client.get("/api/v1/queue/").json()["results"]]
+
+    assert numbers == [_children(parent)[0].number]
+
+
 def _accepted_from(parent: Case, event: Event, callbacks) -> Case:
     with callbacks(execute=True):
         services.case_transition(case=parent, action=Action.ACCEPT, actor=event.clerk)

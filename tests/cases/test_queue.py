@@ -234,6 +234,8 @@ def test_the_html_queue_lists_filters_and_pages(client, english, version, citize
     assert cases[5].number in filtered.content.decode()
     assert cases[6].number not in filtered.content.decode()
     assert bad.status_code == 400
+    # What the department received (hand-offs, consultations) is one link away.
+    assert 'href="/cases/department/received/"' in html
 
 
 def test_a_department_head_works_the_queue_and_a_supervisor_reads_any(
@@ -273,3 +275,22 @@ def test_no_queue_for_people_who_do_not_review_and_none_of_another_department(
     assert (citizen_api.status_code, other_api.status_code) == (403, 403)
     assert (citizen_html.status_code, other_html.status_code) == (403, 403)
     assert api_client.get(QUEUE).status_code == 200
+
+
+def test_a_correction_asked_during_the_review_reads_clock_stopped(
+    client, english, version, citizen, clerk, reviewer
+):
+    case = claimed_case(version, citizen, clerk, reviewer)
+    services.case_transition(
+        case=case,
+        action=Action.REQUEST_CORRECTION,
+        actor=reviewer,
+        comment="请补充",
+        payload={"respond_by": "2099-01-01"},
+    )
+    client.force_login(reviewer)
+
+    html = client.get("/cases/queue/").content.decode()
+
+    assert "Clock stopped" in html
+    assert "Starts when the application is accepted" not in html

@@ -344,6 +344,41 @@ def test_decisions_get_readable_numbers_in_sequence_per_department_and_outcome(
     }
 
 
+def test_two_departments_printing_the_same_short_name_never_share_a_decision_number(
+    version, citizen, clerk, reviewer
+):
+    """宜昌市 and 宜都市 market regulators both print 宜市监: one sequence for both."""
+    from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory
+    from tests.factories.matters import VersionFactory
+
+    yidu = RegionFactory(code="420581000000", name="宜都市")
+    department = version.implementation.department
+    department.sector = "market_regulation"
+    department.save()
+    other = DepartmentFactory(region=yidu, name="宜都市市场监督管理局", sector="market_regulation")
+    other_version = VersionFactory(implementation__region=yidu, implementation__department=other)
+    other_reviewer = reviewer_of(other)
+    here = claimed_case(version, citizen, clerk, reviewer)
+    there = services.case_transition(
+        case=services.case_create(version=other_version, actor=citizen, form_data={}),
+        action=Action.SUBMIT,
+        actor=citizen,
+    )
+    yidu_clerk = MembershipFactory(role=Role.CLERK, organisation=DepartmentFactory(region=yidu))
+    there = services.case_transition(case=there, action=Action.ACCEPT, actor=yidu_clerk.user)
+    there = _act(there, Action.CLAIM, other_reviewer)
+
+    first = _act(here, Action.APPROVE, reviewer)
+    second = _act(there, Action.APPROVE, other_reviewer)
+
+    year = str(first.decided_at.year)
+    assert [NUMBER.match(c.decision_number).groups() for c in (first, second)] == [
+        ("准", year, "000001"),
+        ("准", year, "000002"),
+    ]
+    assert second.state == CaseState.APPROVED
+
+
 def test_the_decision_document_is_for_the_applicant_and_the_department_only(
     client, version, citizen, clerk, reviewer
 ):
@@ -455,6 +490,68 @@ def test_claiming_and_deciding_through_the_review_page(
     case.refresh_from_db()
     assert case.state == CaseState.APPROVED
     assert case.materials.get().verification == MaterialVerification.VERIFIED
+
+
+def _page_form(html: str, step: str) -> dict[str, str]:
+    """The fields the review page's form for `step` sends, as a browser would send them."""
+    forms = re.findall(r"<form[^>]*review/act/[^>]*>(.*?)</form>", html, re.S)
+    form = next(f for f in forms if f'name="{step}-action"' in f)
+    fields = re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)
+    return dict(fields)
+
+
+def test_the_page_forms_work_as_the_browser_sends_them(
+    client, english, version, citizen, clerk, reviewer
+):
+    """The forms are prefixed by their step: the browser sends `claim-action`, never a bare
+    `action`, and that alone must take the step."""
+    case = accepted_case(version, citizen, clerk)
+    client.force_login(reviewer)
+    page = f"/cases/{case.number}/review/"
+
+    claim = _page_form(client.get(page).content.decode(), "claim")
+    assert "action" not in claim
+    claimed = client.post(f"{page}act/", claim)
+    approve = _page_form(client.get(page).content.decode(), "approve")
+    approved = client.post(f"{page}act/", approve | {"approve-comment": "符合条件"})
+
+    assert (claimed.status_code, approved.status_code) == (302, 302)
+    case.refresh_from_db()
+    assert case.state == CaseState.APPROVED
+    assert case.events.get(action=Action.APPROVE).comment == "符合条件"
+
+
+def test_the_check_of_each_material_has_ids_of_its_own(client, version, citizen, clerk, reviewer):
+    """Every material has its own check form on the page: no id may appear twice."""
+    from tests.cases.conftest import pdf_file
+    from tests.factories.matters import MaterialFactory
+
+    MaterialFactory(version=version, key="photo", name="照片")
+    case = services.case_create(version=version, actor=citizen, form_data={"applicant_name": "X"})
+    for key in ("id_card", "photo"):
+        services.case_material_attach(
+            case=case, actor=citizen, material_key=key, file=pdf_file(), name=f"{key}.pdf"
+        )
+    case = services.case_transition(case=case, action=Action.SUBMIT, actor=citizen)
+    case = services.case_transition(case=case, action=Action.ACCEPT, actor=clerk)
+    case = _act(case, Action.CLAIM, reviewer)
+    client.force_login(reviewer)
+
+    html = client.get(f"/cases/{case.number}/review/").content.decode()
+
+    assert html.count('class="material-check"') == 2
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_a_post_naming_no_step_of_the_page_is_not_found(client, version, citizen, clerk, reviewer):
+    case = accepted_case(version, citizen, clerk)
+    client.force_login(reviewer)
+
+    response = client.post(f"/cases/{case.number}/review/act/", {"submit-action": "submit"})
+
+    assert response.status_code == 404
+    assert Case.objects.get(pk=case.pk).state == CaseState.ACCEPTED
 
 
 def test_an_impossible_step_on_the_page_says_why_with_409(

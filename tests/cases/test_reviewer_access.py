@@ -80,7 +80,8 @@ def test_another_departments_reviewer_gets_404_for_every_action(
         format="json",
     )  # fmt: skip
     page = client.post(
-        f"/cases/{case.number}/review/act/", {"action": action, f"{action}-comment": "越权"}
+        f"/cases/{case.number}/review/act/",
+        {f"{action}-action": action, f"{action}-comment": "越权"},  # as the page's form sends it
     )
     verify = client.post(
         f"/cases/{case.number}/review/materials/id_card/verify/", {"verdict": "verified"}

@@ -10,6 +10,8 @@ from cases.models import Case
 from identity.constants import AuthorisationBasis
 from identity.models import User
 from windows.demo_counter import DEFERRED_SERVICE, PICKUP_SERVICE, seed_counter
+from windows.models import AppointmentSlot
+from windows.selectors import implementations_of_hall
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +43,12 @@ def test_the_counter_demo_shows_assisted_intake_deferred_materials_and_a_pickup(
     assert len(pickup.pickup_code) == 8
 
     assert clerk.has_perm("cases.approve_immediate_case")
+    # Every appointment time of the demo hall can be booked for one of its services.
+    slots = AppointmentSlot.objects.all()
+    assert slots.exists()
+    for category in set(slots.values_list("category", flat=True)):
+        hall = slots.filter(category=category).first().hall
+        assert implementations_of_hall(hall, category=category).exists(), category
     # Seeding again adds nothing.
     count = Case.objects.count()
     assert seed_counter() == []

@@ -234,3 +234,59 @@ def test_two_clerks_handing_out_one_result_at_once_succeed_once(hall, clerk, rea
 
     assert sorted(outcomes) == ["TransitionImpossible", "ok"]
     assert ready.events.filter(action=Action.DELIVER).count() == 1
+
+
+# --- A combined application (一件事): its results leave together ---------------------------
+
+
+@pytest.fixture
+def bundle_parent(hall, citizen, clerk, django_capture_on_commit_callbacks) -> Case:
+    """开办企业一件事 of the hall's region, accepted at the hall: two services of two
+    departments, each with its reviewer."""
+    from cases import bundles
+    from tests.factories.matters import BundleFactory, BundleItemFactory, VersionFactory
+
+    bundle = BundleFactory(code="start-business", name="开办企业一件事")
+    for order in range(2):
+        version = VersionFactory(implementation__region=hall.region, delivery_window=True)
+        BundleItemFactory(bundle=bundle, implementation=version.implementation, order=order)
+    parent = bundles.bundle_case_create(
+        bundle_code=bundle.code, actor=citizen, form_data={}, submit=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case_services.case_transition(case=parent, action=Action.ACCEPT, actor=clerk)
+    return Case.objects.get(pk=parent.pk)
+
+
+def _issue(child: Case, callbacks) -> None:
+    reviewer = reviewer_of(child.version)
+    with callbacks(execute=True):
+        for action in (Action.CLAIM, Action.APPROVE, Action.ISSUE_RESULT):
+            child = case_services.case_transition(case=child, action=action, actor=reviewer)
+
+
+def test_a_combined_applications_results_are_listed_once_all_are_in_and_leave_together(
+    at_window, clerk, bundle_parent, django_capture_on_commit_callbacks
+):
+    first, second = Case.objects.filter(parent=bundle_parent).order_by("pk")
+
+    _issue(first, django_capture_on_commit_callbacks)
+    # One service's result alone is not handed out: it waits for the other.
+    assert Case.objects.get(pk=first.pk).state == CaseState.RESULT_ISSUED
+    assert list(counter_selectors.results_to_hand_out(clerk)) == []
+    page = at_window.get(reverse("windows:pickup")).content.decode()
+    assert first.number not in page
+
+    _issue(second, django_capture_on_commit_callbacks)
+    parent = Case.objects.get(pk=bundle_parent.pk)
+    assert parent.state == CaseState.RESULT_ISSUED
+    assert list(counter_selectors.results_to_hand_out(clerk)) == [parent]
+
+    response = _hand_out(at_window, parent, pickup_code=parent.pickup_code)
+
+    assert response.status_code == 302
+    states = Case.objects.filter(parent=parent).values_list("state", flat=True)
+    assert (Case.objects.get(pk=parent.pk).state, set(states)) == (
+        CaseState.DELIVERED,
+        {CaseState.DELIVERED},
+    )
