@@ -10,15 +10,39 @@ from certificates import selectors as certificate_selectors
 from certificates import services as certificate_services
 from certificates.constants import AuditAction
 from certificates.models import Certificate
-from identity.models import User
+from identity.constants import Role
+from identity.models import Membership, User
 from identity.services import audit_record
 
 logger = logging.getLogger(__name__)
 
 
+def _holder_data(case: Case) -> dict[str, Any]:
+    """What the platform knows of the holder, for the fields a form does not ask (e.g.
+    法定代表人 on a 营业执照): the organisation's name and legal representative, or the
+    applicant's name. Keys are the catalogue's shared field keys."""
+    if case.organisation_id is None:
+        return {"applicant_name": case.applicant.name}
+    data = {"company_name": case.organisation.name}
+    representative = (
+        Membership.objects.filter(
+            organisation_id=case.organisation_id,
+            role=Role.LEGAL_REPRESENTATIVE,
+            is_active=True,
+        )
+        .select_related("user")
+        .first()
+    )
+    if representative is not None:
+        data["legal_rep_name"] = representative.user.name
+    return data
+
+
 def certificate_data(case: Case) -> dict[str, Any]:
-    """What the certificate says: the answers of the application and the decision."""
-    data: dict[str, Any] = dict(case.form_data)
+    """What the certificate says: the answers of the application (over what the platform
+    knows of the holder) and the decision."""
+    answers = {key: value for key, value in case.form_data.items() if value not in (None, "")}
+    data: dict[str, Any] = {**_holder_data(case), **answers}
     if case.decision_number:
         data["decision_number"] = case.decision_number
     return data

@@ -6,7 +6,8 @@ What the reference leaves open is chosen here and in docs/adr/0007-certificate-s
 - type code (证照类型代码): the defining body's 18-character credit code and a 3-digit number,
   the form seen in issued identifiers (e.g. `11100000000013338W011`);
 - serial (流水号): the year of issue and a 7-digit number per type, issuer and year
-  (`20260000001`); a new version of a certificate keeps its serial;
+  (`20260000001`); a new version of a certificate keeps its serial, unless another
+  department issues it (then it starts a serial of that department's);
 - check character (校验位): ISO 7064 MOD 37,36 (hybrid) over the parts without the root and
   the dots — type code, credit code, serial, version — giving one of 0-9A-Z.
 """

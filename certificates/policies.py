@@ -21,6 +21,11 @@ def _person(user: Any) -> bool:
     )
 
 
+def is_person(user: Any) -> bool:
+    """Signed in as a person (not anonymous, not a department system's key)."""
+    return bool(_person(user))
+
+
 def organisations_acted_for(user: Any) -> list[int]:
     by_org = identity_selectors.user_roles_by_organisation(user)
     return sorted(org for org, roles in by_org.items() if roles & ORGANISATION_ROLES)

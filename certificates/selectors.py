@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from certificates import identifiers, payload, policies, signing
@@ -20,6 +21,8 @@ from certificates.models import (
     CertificateType,
     CertificateUse,
 )
+from identity import selectors as identity_selectors
+from identity.constants import Role
 from identity.models import Organisation, User
 from identity.validators import mask_id_number
 
@@ -408,3 +411,56 @@ def reuse_for_case(
                 reason=status.reason,
             )
     return rows
+
+
+# --- The person's data use log (数据使用记录) ------------------------------------------------
+
+
+def access_entry_id(access: CertificateAccess) -> str:
+    """The public id of one read in the data use log: derived from the row, not its sequential
+    key, so that links to objections reveal nothing about other reads."""
+    return salted_hmac("certificates.access-log", str(access.pk)).hexdigest()[:24]
+
+
+def department_reads_log(person: Any, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """The certificate library's part of a person's data use log (named in
+    settings.SHARING_ACCESS_LOG_SOURCES): each read by a department system of a certificate
+    the person holds, or holds for an organisation they legally represent (as the exchange's
+    own reads), newest first. Entries have the attributes of sharing's AccessLogEntry."""
+    if not policies.is_person(person):
+        return []
+    represented = [
+        organisation
+        for organisation, roles in identity_selectors.user_roles_by_organisation(person).items()
+        if Role.LEGAL_REPRESENTATIVE in roles
+    ]
+    reads = (
+        CertificateAccess.objects.filter(
+            Q(certificate__holder_user=person)
+            | Q(certificate__holder_organisation_id__in=represented)
+        )
+        .select_related("certificate__type", "department")
+        .order_by("-at", "-id")
+    )
+    if limit is not None:
+        reads = reads[:limit]
+    channel = _("Department system (API)")
+    return [
+        {
+            "kind": "certificate",  # sharing.constants.AccessLogKind.CERTIFICATE
+            "entry_id": access_entry_id(access),
+            "at": access.at,
+            "reader": access.department.name,
+            "what": f"{access.certificate.type.name} ({access.certificate.identifier})",
+            "fields": [
+                spec["label"]
+                for spec in access.certificate.type.fields
+                if access.certificate.data.get(spec["key"]) not in (None, "")
+            ],
+            "purpose": access.purpose,
+            "channel": channel,
+            "reference": "",
+            "reader_id": access.department_id,
+        }
+        for access in reads
+    ]

@@ -108,7 +108,9 @@ def _create(
     predecessor: Certificate | None,
 ) -> Certificate:
     holder_name, holder_code = _holder(holder_user, holder_organisation)
-    if predecessor is not None:
+    # A serial is the issuer's: another department's replacement starts a serial of its own
+    # (the national identifier names the issuer), still pointing to what it replaces.
+    if predecessor is not None and predecessor.issuer_code == issuer.credit_code:
         serial, version = predecessor.serial, predecessor.version + 1
         if version > 999:
             raise Conflict(_("This certificate has reached its last version number."))
@@ -172,7 +174,7 @@ def certificate_issue(
 ) -> Certificate:
     """Issue a certificate (in the caller's transaction): identifier, signature, and the PDF
     rendered once committed. For a type a holder has one of, the holder's current certificate
-    is replaced: the new one is its next version."""
+    is replaced: the new one is its next version, and keeps the data not given again."""
     type_ = selectors.certificate_type(type_code)
     if type_ is None:
         raise ValidationFailed(_("There is no certificate type with this code."), field="type")
@@ -196,6 +198,9 @@ def certificate_issue(
                     "number": source_reference or "—"
                 }
                 predecessor = _supersede(current, actor, note)
+                # A change (变更登记) asks only what changes: the rest stays as it was.
+                given = {key: value for key, value in data.items() if value not in (None, "")}
+                data = {**predecessor.data, **given}
         certificate = _create(
             type_=type_,
             holder_user=holder_user,

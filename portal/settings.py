@@ -276,7 +276,7 @@ REST_FRAMEWORK = {
 # adapter class that reads that department's system; others use the built-in demo tables.
 SHARING_PROVIDER_ADAPTERS: dict[str, str] = {}
 # Other logs of reads about a person merged into their data use log (sharing.selectors).
-SHARING_ACCESS_LOG_SOURCES: list[str] = []
+SHARING_ACCESS_LOG_SOURCES: list[str] = ["certificates.selectors.department_reads_log"]
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("PORTAL_TOKEN_TTL_HOURS", default=12)),
     "AUTH_HEADER_PREFIX": "Token",

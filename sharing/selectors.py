@@ -242,6 +242,8 @@ class AccessLogEntry:
     channel: str = ""
     reference: str = ""
     objected: bool = False
+    # The reading department's id, for whoever handles an objection (never shown).
+    reader_id: int | None = None
 
     @property
     def summary(self) -> str:
@@ -281,6 +283,7 @@ def _from_read(read: DataRead, objected: set[str]) -> AccessLogEntry:
         channel=read.get_channel_display(),
         reference=read.reference,
         objected=str(read.public_id) in objected,
+        reader_id=read.consumer_id,
     )
 
 
@@ -382,3 +385,63 @@ def shared_material_counts(references: Iterable[str]) -> dict[str, int]:
     ).values_list("reference", "material_keys"):
         counts[reference] = counts.get(reference, 0) + len(keys)
     return counts
+
+
+@dataclass(frozen=True)
+class SharedMaterialRow:
+    """A shared-data material of an application: obtained (from whom, when, what it said)
+    or not (the department fetches it itself)."""
+
+    key: str
+    name: str
+    resource: str
+    provider: str
+    obtained: bool
+    obtained_at: datetime | None = None
+    data: list[tuple[str, Any]] = field(default_factory=list)
+
+
+def shared_materials_of(
+    *, reference: str, materials: Iterable[tuple[str, str, str]]
+) -> list[SharedMaterialRow]:
+    """The application's shared-data materials ((key, name, resource code) triples), each
+    with the data obtained for it when the application was made (two queries)."""
+    wanted = list(materials)
+    uses = {use.resource.code: use for use in application_uses(reference)}
+    missing = {code for _key, _name, code in wanted if code not in uses}
+    resources = {
+        resource.code: resource
+        for resource in Resource.objects.filter(code__in=missing).select_related("provider")
+    }
+    rows = []
+    for key, name, code in wanted:
+        use = uses.get(code)
+        if use is not None and key in use.material_keys:
+            labels = dict(zip(use.resource.field_keys, use.resource.field_labels(), strict=True))
+            rows.append(
+                SharedMaterialRow(
+                    key=key,
+                    name=name,
+                    resource=use.resource.name,
+                    provider=use.resource.provider.name,
+                    obtained=True,
+                    obtained_at=use.obtained_at,
+                    data=[
+                        (labels.get(field_key, field_key), value)
+                        for field_key, value in use.data.items()
+                        if value not in (None, "")
+                    ],
+                )
+            )
+            continue
+        resource = resources.get(code) or (use.resource if use is not None else None)
+        rows.append(
+            SharedMaterialRow(
+                key=key,
+                name=name,
+                resource=resource.name if resource is not None else code,
+                provider=resource.provider.name if resource is not None else "",
+                obtained=False,
+            )
+        )
+    return rows

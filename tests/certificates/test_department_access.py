@@ -3,11 +3,14 @@ audited and shown to the holder. The issuing department's pages to revoke and re
 
 import pytest
 
+from certificates import services
 from certificates.constants import AuditAction, CertificateState
 from certificates.models import Certificate, CertificateAccess, DepartmentReadGrant
 from identity.constants import Role
 from identity.models import AuditEvent
 from identity.services import api_key_create
+from sharing import selectors as sharing_selectors
+from sharing.models import Objection
 from tests.factories import DepartmentFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +200,92 @@ def test_another_department_and_the_holder_do_not_see_the_management_pages(
     residence.refresh_from_db()
     assert residence.state == CertificateState.ISSUED
     assert Certificate.objects.count() == 1
+
+
+# --- The holder's data use log (数据使用记录) ------------------------------------------------
+
+# The portal names certificates.selectors.department_reads_log in
+# settings.SHARING_ACCESS_LOG_SOURCES: these tests use the settings as they are.
+LOG = "/api/v1/me/data-access-log/"
+
+
+def test_a_department_read_shows_in_the_holders_data_use_log_and_can_be_objected_to(
+    api_client, tax_key, read_grant, licence, representative, enterprise, tax_office
+):
+    handler = MembershipFactory(role=Role.HANDLER, organisation=enterprise).user
+    stranger = MembershipFactory(role=Role.LEGAL_REPRESENTATIVE).user
+    assert _read(api_client, tax_key, holder=licence.holder_code).status_code == 200
+
+    api_client.force_authenticate(representative)
+    body = api_client.get(LOG).json()
+
+    assert body["count"] == 1
+    entry = body["results"][0]
+    assert entry == {
+        "kind": "certificate",
+        "id": entry["id"],
+        "at": entry["at"],
+        "reader": tax_office.name,
+        "what": f"营业执照 ({licence.identifier})",
+        "fields": ["名称", "住所", "经营范围"],
+        "purpose": PURPOSE,
+        "channel": "部门系统（API）",
+        "reference": "",
+        "objected": False,
+    }
+    # The entry's id is not the row's sequential key.
+    assert entry["id"] != str(CertificateAccess.objects.get().pk)
+    objection = api_client.post(
+        "/api/v1/me/objections/",
+        {"kind": "certificate", "entry": entry["id"], "text": "我们没有在税务局办理业务"},
+        format="json",
+    )
+    assert objection.status_code == 201
+    assert objection.json()["reader"] == tax_office.name
+    # Whoever takes the objection up as a complaint knows which department read the data.
+    found = sharing_selectors.access_log_entry(
+        representative, kind="certificate", entry_id=entry["id"]
+    )
+    assert found is not None
+    assert found.reader_id == tax_office.pk
+    assert api_client.get(LOG).json()["results"][0]["objected"] is True
+
+    # Someone who acts for the enterprise without representing it, and a stranger, see nothing
+    # and cannot object to it.
+    for person in (handler, stranger):
+        api_client.force_authenticate(person)
+        assert api_client.get(LOG).json()["count"] == 0
+        refused = api_client.post(
+            "/api/v1/me/objections/",
+            {"kind": "certificate", "entry": entry["id"], "text": "异议"},
+            format="json",
+        )
+        assert refused.status_code == 404
+    assert Objection.objects.count() == 1
+
+
+def test_a_persons_certificate_read_is_in_their_log_page_only(
+    client, tax_office, residence, residence_type, citizen, manager
+):
+    DepartmentReadGrant.objects.create(
+        department=tax_office,
+        type=residence_type,
+        purpose="个税住房租金扣除核验",
+        granted_by=manager,
+    )
+    services.department_read(
+        department=tax_office,
+        client="个税系统",
+        holder_code=citizen.id_number,
+        type_code="jzz",
+        purpose="个税住房租金扣除核验",
+    )
+
+    client.force_login(citizen)
+    page = client.get("/sharing/my-data-use/").content.decode()
+    client.force_login(manager)
+    other = client.get("/sharing/my-data-use/").content.decode()
+
+    assert "个税住房租金扣除核验" in page
+    assert residence.identifier in page
+    assert "个税住房租金扣除核验" not in other

@@ -16,7 +16,7 @@ from core.errors import ValidationFailed
 from identity.constants import Role
 from identity.models import AuditEvent
 from tests.certificates.conftest import issue
-from tests.factories import DepartmentFactory, MembershipFactory
+from tests.factories import DepartmentFactory, EnterpriseFactory, MembershipFactory
 from tests.factories.matters import FormFieldFactory, VersionFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +110,25 @@ def test_a_type_held_once_replaces_the_current_certificate_with_its_next_version
     assert first.state == CertificateState.REPLACED
     assert selectors.standing(first) == Standing.REPLACED
     assert [e.kind for e in first.events.all()] == [EventKind.ISSUED, EventKind.REPLACED]
+
+
+def test_a_replacement_by_another_department_starts_its_own_serial(
+    licence_type, enterprise, department
+):
+    # The enterprise moved: the district's regulator issues the licence that replaces the
+    # city's. Its serial is the district's, so it never meets one the district issued itself.
+    district = DepartmentFactory(name="宜昌市西陵区市场监督管理局")
+    first = issue(licence_type, issuer=department, holder_organisation=enterprise)
+    own = issue(licence_type, issuer=district, holder_organisation=EnterpriseFactory())
+
+    moved = issue(licence_type, issuer=district, holder_organisation=enterprise)
+
+    first.refresh_from_db()
+    assert (moved.predecessor, first.state) == (first, CertificateState.REPLACED)
+    assert (moved.issuer_code, moved.version) == (district.credit_code, 1)
+    assert moved.serial != own.serial
+    assert identifiers.identifier_is_valid(moved.identifier)
+    assert selectors.signature_intact(moved)
 
 
 def test_a_type_held_several_times_keeps_each_certificate(licence_type, enterprise, department):
@@ -245,6 +264,42 @@ def test_a_case_of_an_organisation_issues_the_certificate_to_the_organisation(
     assert (certificate.holder_organisation, certificate.holder_user) == (enterprise, None)
     assert certificate.holder_code == enterprise.credit_code
     assert certificate.source_reference == case.number
+
+
+def test_the_certificate_names_the_legal_representative_the_form_did_not_ask(
+    licensing, licence_type, enterprise, representative, manager
+):
+    licence_type.fields = [
+        *licence_type.fields,
+        {"key": "legal_rep_name", "label": "法定代表人", "public": True},
+    ]
+    licence_type.save()
+
+    case = _approved(licensing, representative, manager, organisation=enterprise)
+
+    certificate = Certificate.objects.get(source_reference=case.number)
+    assert certificate.data == {
+        "company_name": "宜昌新开科技有限公司",  # the answer wins over the registered name
+        "legal_rep_name": representative.name,
+    }
+
+
+def test_a_change_registration_issues_the_next_version_keeping_what_did_not_change(
+    licensing, licence, enterprise, representative, manager
+):
+    # 企业变更登记 asks only for what changes (here the name): the new 营业执照 keeps the
+    # address and business scope of the one it replaces.
+    case = _approved(licensing, representative, manager, organisation=enterprise)
+
+    new = Certificate.objects.get(source_reference=case.number)
+    licence.refresh_from_db()
+    assert (new.predecessor, new.version, licence.state) == (licence, 2, CertificateState.REPLACED)
+    assert new.data == {
+        "company_name": "宜昌新开科技有限公司",
+        "registered_address": "宜昌市西陵区发展大道66号",
+        "business_scope": "软件开发",
+    }
+    assert selectors.signature_intact(new)
 
 
 def test_no_certificate_before_approval_nor_for_a_service_that_issues_none(

@@ -15,6 +15,7 @@ from certificates.models import CertificateUse
 from identity.constants import Role
 from identity.models import AuditEvent
 from matters.constants import MaterialSource
+from tests.cases.conftest import pdf_file
 from tests.certificates.conftest import issue
 from tests.factories import MembershipFactory, UserFactory
 from tests.factories.matters import FormFieldFactory, MaterialFactory, VersionFactory
@@ -137,6 +138,40 @@ def test_a_revoked_licence_is_not_reused_and_the_applicant_is_told_why(
     assert str(status.reason) in html
     assert not CertificateUse.objects.exists()
     assert reuse.reused_material_count(case) == 0
+
+
+def test_with_no_certificate_to_reuse_the_applicant_may_upload_a_copy_instead(
+    client, food_licensing, licence, enterprise, representative, manager
+):
+    services.certificate_revoke(certificate=licence, actor=manager, reason="吊销")
+    case = _draft(food_licensing, representative, organisation=enterprise)
+    client.force_login(representative)
+
+    page = client.get(f"/cases/{case.number}/edit/").content.decode()
+    sent = client.post(
+        f"/cases/{case.number}/materials/upload/",
+        {"material": "business_license", "file": pdf_file()},
+    )
+    again = client.get(f"/cases/{case.number}/edit/").content.decode()
+
+    assert 'name="material" value="business_license"' in page
+    assert 'id="copy-business_license"' in page
+    assert sent.status_code == 302
+    assert case.materials.get().material_key == "business_license"
+    assert f"/cases/{case.number}/materials/business_license/" in again
+    assert not CertificateUse.objects.exists()
+
+
+def test_a_reused_certificate_offers_no_upload(
+    client, food_licensing, licence, enterprise, representative
+):
+    case = _draft(food_licensing, representative, organisation=enterprise)
+    client.force_login(representative)
+
+    page = client.get(f"/cases/{case.number}/edit/").content.decode()
+
+    assert 'name="material" value="business_license"' not in page
+    assert 'id="copy-business_license"' not in page
 
 
 def test_an_expired_certificate_is_not_reused(

@@ -230,3 +230,14 @@ def test_the_objection_page_of_someone_elses_read_is_404(exchange, other_citizen
     assert client.post(url, {"text": "x"}).status_code == 404
     assert client.get("/sharing/my-data-use/other/1/object/").status_code == 404
     assert not Objection.objects.exists()
+
+
+def test_an_entry_names_the_reading_department_for_whoever_handles_an_objection(
+    exchange, citizen, reads
+):
+    entry = selectors.access_log_entry(
+        citizen, kind="data_read", entry_id=str(reads.read.public_id)
+    )
+
+    assert entry is not None
+    assert entry.reader_id == exchange.consumer.pk

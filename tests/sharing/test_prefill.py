@@ -3,6 +3,7 @@
 every read shows in the applicant's data use log."""
 
 import pytest
+from django.template import Context, Template
 
 from cases import prefill, services
 from cases.constants import Action, CaseState
@@ -210,3 +211,61 @@ def test_an_organisations_application_is_filled_from_its_registration(exchange, 
 
     assert case.form_data == {"company_name": "宜昌示例科技有限公司"}
     assert DataRead.objects.get().fields == ["name"]
+
+
+# --- What the case pages show of shared materials -------------------------------------------
+
+SHARED_LIST = '{% include "sharing/_shared_materials_list.html" %}'
+
+
+def _shared_list(case) -> str:
+    return Template(SHARED_LIST).render(Context({"case": Case.objects.get(pk=case.pk)}))
+
+
+def test_the_case_pages_show_the_shared_material_with_its_provider_and_data(
+    version, citizen, english
+):
+    case = services.case_create(version=version, actor=citizen, form_data={})
+    prefill.prefill_case(case=case, actor=citizen)
+
+    html = _shared_list(case)
+
+    assert "居民户口簿" in html
+    assert "Obtained by data sharing" in html
+    assert "户籍信息 from 宜昌市公安局" in html
+    # What the reviewer checks instead of a scan: the data as the provider gave it.
+    assert "<dt>户籍地址</dt><dd>湖北省宜昌市西陵区夷陵大道58号</dd>" in html
+    assert "身份证" not in html  # an upload material is not listed here
+
+
+def test_the_case_pages_say_when_a_shared_material_was_not_obtained(
+    exchange, version, citizen, english
+):
+    exchange.grant.delete()
+    case = services.case_create(version=version, actor=citizen, form_data={})
+    prefill.prefill_case(case=case, actor=citizen)
+
+    html = _shared_list(case)
+
+    assert "Not obtained" in html
+    assert "户籍信息 could not be obtained by data sharing" in html
+    assert "<dd>" not in html
+
+
+def test_a_service_without_shared_materials_lists_nothing(exchange, citizen):
+    plain = VersionFactory(implementation__department=exchange.consumer)
+    MaterialFactory(version=plain, key="id_card", name="身份证")
+    case = services.case_create(version=plain, actor=citizen, form_data={})
+
+    assert _shared_list(case).strip() == ""
+
+
+def test_the_applicants_case_page_lists_the_shared_material(version, citizen, client, english):
+    case = services.case_create(version=version, actor=citizen, form_data={})
+    prefill.prefill_case(case=case, actor=citizen)
+    client.force_login(citizen)
+
+    page = client.get(f"/cases/{case.number}/").content.decode()
+
+    assert "From shared government data" in page
+    assert "户籍信息 from 宜昌市公安局" in page
