@@ -289,6 +289,38 @@ def cases_behind(user: Any, scope: Scope, figure: str, state: str = "") -> Query
     return cases.select_related("department", "version").order_by("-id")
 
 
+# --- The complaints behind a figure ---------------------------------------------------------
+
+COMPLAINT_FIGURES = {
+    "received": _("Received in the period"),
+    "forwarded_late": _("Not forwarded in time"),
+    "answered_late": _("Not answered on time"),
+    "waiting": _("Waiting for a reply now"),
+}
+
+
+def complaints_behind(user: Any, scope: Scope, figure: str = "") -> QuerySet[Complaint]:
+    """The complaints received in the period that a complaint figure counts, as
+    complaint_table counts them, among those the person may see (supervision.policies)."""
+    complaints = supervision_selectors.complaints_for(user).filter(
+        _department_scope(scope), created_at__gte=scope.start, created_at__lt=scope.end
+    )
+    if figure == "forwarded_late":
+        complaints = complaints.annotate(assigned_day=TruncDate("assigned_at")).filter(
+            Q(assigned_at__isnull=True, assign_due__lt=scope.today)
+            | Q(assigned_day__gt=F("assign_due"))
+        )
+    elif figure == "answered_late":
+        complaints = complaints.annotate(answered_day=TruncDate("answered_at")).filter(
+            Q(answered_at__isnull=True, due__lt=scope.today) | Q(answered_day__gt=F("due"))
+        )
+    elif figure == "waiting":
+        complaints = complaints.filter(state__in=COMPLAINT_WAITING_STATES)
+    elif figure and figure != "received":
+        raise ValidationFailed(_("There is no such figure."), field="figure")
+    return complaints.order_by("-id")
+
+
 # --- Tables ---------------------------------------------------------------------------------
 
 

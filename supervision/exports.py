@@ -1,7 +1,8 @@
-"""Exports of the supervision pages as CSV and XLSX: every dashboard table and the audit
-search. Small ones are streamed in the response; an audit search longer than
-DIRECT_LIMIT rows becomes an `Export` written by a Celery task (export_tasks) that reports
-its progress, and only the person who asked may download the file."""
+"""Exports of the supervision pages as CSV and XLSX: every dashboard table, the cases and the
+complaints behind a figure, and the audit search. Small ones are streamed in the response; a
+list or an audit search longer than DIRECT_LIMIT rows becomes an `Export` written by a
+Celery task (export_tasks) that reports its progress, and only the person who asked may
+download the file."""
 
 import csv
 import json
@@ -340,9 +341,144 @@ def audit_is_large(filters: identity_selectors.AuditFilter) -> bool:
     return identity_selectors.audit_search(filters)[DIRECT_LIMIT : DIRECT_LIMIT + 1].exists()
 
 
+# --- The cases behind a dashboard figure ------------------------------------------------------
+
+CASE_HEADERS: list[str | Promise] = [
+    _("Case number"),
+    _("Service"),
+    _("Department"),
+    _("State"),
+    _("Accepted"),
+    _("Deadline"),
+    _("Decided"),
+]
+CASE_FILTERS = ("region", "department", "since", "until", "figure", "state")
+
+
+def cases_params(scope: dashboards.Scope, figure: str, state: str) -> dict[str, str]:
+    """The drill-down as JSON-safe public values (an Export's params)."""
+    params = {**scope.query(), "figure": figure, "state": state}
+    return {key: value for key, value in params.items() if value}
+
+
+def cases_from_params(user: User, params: dict[str, Any]) -> Any:
+    """The cases the drill-down lists, checked again for the person (NotFound when they may
+    no longer see the dashboards, ValidationFailed when a filter no longer holds)."""
+    text = {name: str(params.get(name) or "") for name in CASE_FILTERS}
+    scope = dashboards.scope_for(
+        user,
+        region=text["region"],
+        department=text["department"],
+        since=text["since"],
+        until=text["until"],
+    )
+    return dashboards.cases_behind(user, scope, text["figure"], text["state"])
+
+
+def case_rows(cases: Any) -> Iterator[list[Any]]:
+    """Every case, newest first, read in keyset chunks (flat memory at a million)."""
+    before = None
+    while True:
+        chunk = cases if before is None else cases.filter(pk__lt=before)
+        page = list(chunk[:CHUNK])
+        for case in page:
+            yield [
+                case.number,
+                case.version.name,
+                case.department.name,
+                case.get_state_display(),
+                case.accepted_at,
+                case.deadline.isoformat() if case.deadline else "",
+                case.decided_at,
+            ]
+        if len(page) < CHUNK:
+            return
+        before = page[-1].pk
+
+
+def cases_table(cases: Any) -> Table:
+    return Table(title=_("Cases"), headers=CASE_HEADERS, rows=case_rows(cases))
+
+
+def is_large(rows: Any) -> bool:
+    """More rows than a response should carry? Reads at most DIRECT_LIMIT + 1 ids."""
+    return rows.values("pk")[DIRECT_LIMIT : DIRECT_LIMIT + 1].exists()
+
+
+# --- The complaints behind a dashboard figure -------------------------------------------------
+
+COMPLAINT_HEADERS: list[str | Promise] = [
+    _("Complaint number"),
+    _("Channel"),
+    _("Received"),
+    _("About"),
+    _("Handling department"),
+    _("State"),
+    _("Assignment due"),
+    _("Reply due"),
+    _("Answered"),
+]
+COMPLAINT_FILTERS = ("region", "department", "since", "until", "figure")
+
+
+def complaints_params(scope: dashboards.Scope, figure: str) -> dict[str, str]:
+    params = {**scope.query(), "figure": figure}
+    return {key: value for key, value in params.items() if value}
+
+
+def complaints_from_params(user: User, params: dict[str, Any]) -> Any:
+    """The complaints the list shows, checked again for the person (as cases_from_params)."""
+    text = {name: str(params.get(name) or "") for name in COMPLAINT_FILTERS}
+    scope = dashboards.scope_for(
+        user,
+        region=text["region"],
+        department=text["department"],
+        since=text["since"],
+        until=text["until"],
+    )
+    return dashboards.complaints_behind(user, scope, text["figure"])
+
+
+def complaint_rows(complaints: Any) -> Iterator[list[Any]]:
+    """Every complaint, newest first, in keyset chunks. No personal data: the complaint page
+    shows it to those who handle the complaint."""
+    complaints = complaints.select_related("department")
+    before = None
+    while True:
+        chunk = complaints if before is None else complaints.filter(pk__lt=before)
+        page = list(chunk[:CHUNK])
+        for complaint in page:
+            yield [
+                complaint.number,
+                complaint.get_channel_display(),
+                complaint.created_at,
+                complaint.get_subject_display(),
+                complaint.department.name if complaint.department else "",
+                complaint.get_state_display(),
+                complaint.assign_due.isoformat(),
+                complaint.due.isoformat(),
+                complaint.answered_at,
+            ]
+        if len(page) < CHUNK:
+            return
+        before = page[-1].pk
+
+
+def complaints_table(complaints: Any) -> Table:
+    return Table(title=_("Complaints"), headers=COMPLAINT_HEADERS, rows=complaint_rows(complaints))
+
+
 # --- Background exports -----------------------------------------------------------------------
 
-EXPORT_KINDS = ("audit",)
+EXPORT_KINDS = ("audit", "cases", "complaints")
+# The audit actions of exports of the cases and the complaints behind a figure.
+CASES_EXPORT_ACTION = "supervision.cases_export"
+COMPLAINTS_EXPORT_ACTION = "supervision.complaints_export"
+EXPORT_ACTIONS = {
+    "audit": AuditAction.AUDIT_EXPORT,
+    "cases": CASES_EXPORT_ACTION,
+    "complaints": COMPLAINTS_EXPORT_ACTION,
+}
 
 
 def export_request(*, user: User, kind: str, params: dict[str, Any], fmt: str) -> Export:
@@ -354,7 +490,7 @@ def export_request(*, user: User, kind: str, params: dict[str, Any], fmt: str) -
     with transaction.atomic():
         export = Export.objects.create(requested_by=user, kind=kind, params=params, format=fmt)
         audit_record(
-            action=AuditAction.AUDIT_EXPORT,
+            action=EXPORT_ACTIONS[kind],
             actor=user,
             target=export,
             detail={"kind": kind, "format": fmt, "filters": params, "background": True},
@@ -365,27 +501,42 @@ def export_request(*, user: User, kind: str, params: dict[str, Any], fmt: str) -
     return export
 
 
-def _table_for(export: Export) -> Table:
-    return audit_table(audit_filter_from_params(export.params))
+def _source(export: Export) -> tuple[Table, int]:
+    """The export's table and how many rows it will have."""
+    if export.kind == "cases":
+        cases = cases_from_params(export.requested_by, export.params)
+        return cases_table(cases), cases.count()
+    if export.kind == "complaints":
+        complaints = complaints_from_params(export.requested_by, export.params)
+        return complaints_table(complaints), complaints.count()
+    filters = audit_filter_from_params(export.params)
+    return audit_table(filters), identity_selectors.audit_search(filters).count()
 
 
 def export_run(*, export_id: str) -> Export | None:
     """Write the export's file, saving progress every CHUNK rows. Safe to run again: a
     finished export is left alone; an interrupted one starts over."""
-    export = Export.objects.filter(pk=export_id).first()
+    export = Export.objects.filter(pk=export_id).select_related("requested_by").first()
     if export is None or export.status == ExportStatus.DONE:
         return export
-    filters = audit_filter_from_params(export.params)
+    try:
+        table, total = _source(export)
+    except (NotFound, ValidationFailed) as error:
+        # The person lost the right to the table, or its filters no longer hold.
+        Export.objects.filter(pk=export.pk).update(
+            status=ExportStatus.FAILED, error=str(error.message)[:500], finished_at=timezone.now()
+        )
+        export.refresh_from_db()
+        return export
     export.status = ExportStatus.RUNNING
     export.progress = 0
-    export.total = identity_selectors.audit_search(filters).count()
+    export.total = total
     export.error = ""
     export.save(update_fields=["status", "progress", "total", "error"])
 
     def progress(rows: int) -> None:
         Export.objects.filter(pk=export.pk).update(progress=rows)
 
-    table = _table_for(export)
     try:
         with tempfile.TemporaryFile() as target:
             if export.format == ExportFormat.XLSX:
@@ -420,4 +571,5 @@ def export_for(user: Any, export_id: Any) -> Export:
 
 
 def export_filename(export: Export) -> str:
-    return f"audit-{timezone.localtime(export.created_at):%Y%m%d-%H%M%S}.{export.format}"
+    stamp = timezone.localtime(export.created_at).strftime("%Y%m%d-%H%M%S")
+    return f"{export.kind}-{stamp}.{export.format}"

@@ -84,7 +84,8 @@ class Kpi:
     numerator: float
     denominator: int
     target: Target | None = None
-    # "cases": the supervisor's case list with `figure`; "services": the public catalogue.
+    # "cases": the supervisor's case list with `figure`; "complaints": the complaint list
+    # with `figure`; "services": the public catalogue.
     link_kind: str = ""
     link_params: tuple[tuple[str, str], ...] = ()
     unit: str = "%"
@@ -361,8 +362,8 @@ def supervision_kpis(
             numerator=complaints.forwarded_in_time,
             denominator=complaints.assignment_due,
             target=TARGET_FORWARDING,
-            link_kind="cases",
-            link_params=(("figure", "complained"),),
+            link_kind="complaints",
+            link_params=(("figure", "forwarded_late"),),
         ),
         Kpi(
             key="complaint_reply",
@@ -375,8 +376,8 @@ def supervision_kpis(
             numerator=complaints.replied_on_time,
             denominator=complaints.reply_due,
             target=TARGET_REPLY,
-            link_kind="cases",
-            link_params=(("figure", "complained"),),
+            link_kind="complaints",
+            link_params=(("figure", "answered_late"),),
         ),
         Kpi(
             key="complaint_rate",
@@ -389,8 +390,8 @@ def supervision_kpis(
             numerator=complaints.received,
             denominator=accepted,
             unit="‰",
-            link_kind="cases",
-            link_params=(("figure", "complained"),),
+            link_kind="complaints",
+            link_params=(("figure", "received"),),
         ),
         Kpi(
             key="rectification",

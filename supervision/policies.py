@@ -87,6 +87,12 @@ def can_handle_follow_up(user: Any, follow_up: RatingFollowUp) -> bool:
     return follow_up.department_id in answering_departments(user)
 
 
+def sees_applicant_contact(user: Any, follow_up: RatingFollowUp) -> bool:
+    """The applicant's phone, for the call back (回访): only the rated department's staff,
+    while the follow-up is open (personal data, shown where it is needed and audited)."""
+    return follow_up.closed_at is None and can_handle_follow_up(user, follow_up)
+
+
 def sees_rating(user: Any, rating: Rating) -> bool:
     """The rater, the case's applicant side, the rated department and supervisors."""
     if not getattr(user, "is_authenticated", False):
@@ -132,6 +138,15 @@ def complaint_parts(user: Any, complaint: Complaint) -> frozenset[str]:
     if is_supervisor(user):
         parts.add("supervisor")
     return frozenset(parts)
+
+
+def sees_complainant_contact(user: Any, complaint: Complaint) -> bool:
+    """The complainant's phone, to call them back: the handling department and the clerk
+    who took the call, until the complaint is closed (personal data, shown where it is
+    needed and audited)."""
+    if complaint.state == ComplaintState.CLOSED:
+        return False
+    return bool(complaint_parts(user, complaint) & {"department", "recorder"})
 
 
 def _part_allows(parts: frozenset[str], complaint: Complaint, action: str) -> bool:

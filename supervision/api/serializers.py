@@ -3,7 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from supervision.constants import ComplaintChannel, ComplaintSubject, RatingScore
+from supervision.constants import (
+    ComplaintAction,
+    ComplaintChannel,
+    ComplaintSubject,
+    RatingScore,
+)
 from supervision.models import Complaint, ComplaintEvent, Rating, RatingFollowUp
 from supervision.services import COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH
 
@@ -87,3 +92,35 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "data_reference", "text", "department", "state", "due", "answer", "answered_at",
             "confirmed_at", "closed_at", "created_at", "timeline",
         ]  # fmt: skip
+
+
+# The steps of a complaint a caller takes through the API (filing is POST /complaints/).
+TRANSITION_ACTIONS = [
+    (action.value, action.label)
+    for action in (
+        ComplaintAction.ASSIGN,
+        ComplaintAction.FORWARD,
+        ComplaintAction.ANSWER,
+        ComplaintAction.CONFIRM,
+        ComplaintAction.REOPEN,
+    )
+]
+
+
+class ComplaintTransitionSerializer(serializers.Serializer):
+    """One step of a complaint: `assign` (supervisors: `department`), `forward` (the handling
+    department: `department` and `comment`), `answer` (the handling department: `answer`),
+    `confirm` or `reopen` (the complainant; `reason` to reopen). `department` is a
+    government department's unified social credit code."""
+
+    action = serializers.ChoiceField(choices=TRANSITION_ACTIONS)
+    department = serializers.CharField(required=False, allow_blank=True, max_length=18)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )
+    answer = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )

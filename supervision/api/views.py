@@ -1,27 +1,31 @@
 """The supervision API of API.md: 好差评 on a case, and 有诉即办 complaints."""
 
+from typing import Any
+
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors as case_selectors
-from core.errors import NotAllowed, ValidationFailed
+from core.errors import Conflict, NotAllowed, ValidationFailed
 from identity import selectors as identity_selectors
 from identity.models import Organisation
 from supervision import policies, selectors, services
 from supervision.api.serializers import (
     ComplaintCreateSerializer,
     ComplaintSerializer,
+    ComplaintTransitionSerializer,
     RatingCreateSerializer,
     RatingSerializer,
 )
 from supervision.constants import RatingChannel
-from supervision.models import ComplaintEvent
+from supervision.models import Complaint, ComplaintEvent
 
 
 class CaseRatingView(APIView):
@@ -112,3 +116,61 @@ class ComplaintDetailView(generics.RetrieveAPIView):
         if complaint is None:
             raise Http404
         return complaint
+
+
+def _complaint_step(action: str, complaint: Any, actor: Any, data: dict[str, Any]) -> None:
+    if action == "assign":
+        services.complaint_assign(
+            complaint=complaint, actor=actor, department=data.get("department", "")
+        )
+    elif action == "forward":
+        services.complaint_forward(
+            complaint=complaint,
+            actor=actor,
+            department=data.get("department", ""),
+            comment=data["comment"],
+        )
+    elif action == "answer":
+        services.complaint_answer(complaint=complaint, actor=actor, answer=data["answer"])
+    elif action == "confirm":
+        services.complaint_confirm(complaint=complaint, actor=actor)
+    else:
+        services.complaint_reopen(complaint=complaint, actor=actor, reason=data["reason"])
+
+
+class ComplaintTransitionView(APIView):
+    @extend_schema(request=ComplaintTransitionSerializer, responses={200: ComplaintSerializer})
+    def post(self, request: Request, number: str) -> Response:
+        """Take one step on a complaint: 404 when it is not the caller's to see, 403 when its
+        state allows the step but not to the caller, 409 when its state does not allow it."""
+        complaint = selectors.complaint_detail(request.user, number)
+        if complaint is None:
+            raise Http404
+        # Who may act is settled before the rest of the input is read.
+        data = ComplaintTransitionSerializer(data=request.data)
+        valid = data.is_valid()
+        if not valid and {"action", "non_field_errors"} & set(data.errors):
+            raise ValidationError(data.errors)
+        action = data.initial_data["action"]
+        refusal = policies.complaint_refusal(request.user, complaint, action)
+        if refusal == "forbidden":
+            raise NotAllowed(_("You may not do this to this complaint."))
+        if refusal == "impossible":
+            raise Conflict(
+                _("This complaint is “%(state)s”: this is not possible now.")
+                % {"state": complaint.get_state_display()}
+            )
+        if not valid:
+            raise ValidationError(data.errors)
+        _complaint_step(action, complaint, request.user, data.validated_data)
+        # Read again as it is now (a department that forwarded it no longer sees it, but
+        # is told where it went).
+        complaint = (
+            Complaint.objects.select_related("department", "case", "implementation")
+            .select_related("about_department")
+            .prefetch_related(
+                Prefetch("events", queryset=ComplaintEvent.objects.select_related("department"))
+            )
+            .get(pk=complaint.pk)
+        )
+        return Response(ComplaintSerializer(complaint).data)

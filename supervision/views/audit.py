@@ -24,6 +24,7 @@ from identity.constants import AuditAction, AuditOutcome, Role
 from identity.services import audit_record_request
 from supervision import exports
 from supervision.constants import ExportFormat
+from supervision.models import Complaint
 
 PAGE_SIZE = 50
 SESSION_KEY = "supervision_audit_searches"
@@ -55,7 +56,9 @@ class AuditSearchForm(forms.Form):
         label=gettext_lazy("Object"),
         required=False,
         max_length=128,
-        help_text=gettext_lazy("A case number, or the object's identifier in the trail."),
+        help_text=gettext_lazy(
+            "A case or complaint number, or the object's identifier in the trail."
+        ),
     )
     action = forms.CharField(
         label=gettext_lazy("Action"),
@@ -110,6 +113,15 @@ class AuditSearchForm(forms.Form):
             if case_id is None:
                 self.add_error("object_id", _("There is no case with this number."))
             object_id = str(case_id or "")
+        elif object_type == "supervision.complaint" and object_id and not object_id.isdigit():
+            complaint_id = (
+                Complaint.objects.filter(number=object_id.upper())
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if complaint_id is None:
+                self.add_error("object_id", _("There is no complaint with this number."))
+            object_id = str(complaint_id or "")
 
         def moment(day: Any) -> datetime | None:
             return timezone.make_aware(datetime.combine(day, time.min)) if day else None

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.errors import ApplicationError, ValidationFailed
 from identity import selectors as identity_selectors
+from identity.services import audit_record_read
 from supervision import policies, selectors, services
 from supervision.constants import ComplaintChannel
 from supervision.forms import (
@@ -170,6 +171,14 @@ def _complaint_page(
     if complaint is None:
         raise Http404
     actions = policies.complaint_actions(request.user, complaint)
+    contact = policies.sees_complainant_contact(request.user, complaint)
+    if contact:
+        audit_record_read(
+            request=request,
+            target=complaint,
+            subject=complaint.complainant,
+            purpose="complaint_callback",
+        )
     action_forms = {name: form_class() for name, form_class in FORMS.items() if name in actions}
     if bound is not None:
         action_forms[bound[0]] = bound[1]
@@ -181,6 +190,7 @@ def _complaint_page(
             "forms": action_forms,
             "can_confirm": "confirm" in actions,
             "is_hotline": complaint.channel != ComplaintChannel.ONLINE,
+            "contact_phone": complaint.complainant_phone if contact else None,
         },
         status=status,
     )

@@ -79,6 +79,8 @@ def _kpi_link(kpi: kpis.Kpi, scope: dashboards.Scope) -> str:
     params = dict(kpi.link_params)
     if kpi.link_kind == "cases":
         return _link("dashboards:cases", scope, **params)
+    if kpi.link_kind == "complaints":
+        return _link("dashboards:complaints", scope, **params)
     if kpi.link_kind == "services":
         # The public catalogue search filters by the same public codes.
         if scope.region is not None:
@@ -144,6 +146,40 @@ def _charts(figures: kpis.DashboardFigures) -> dict[str, Any]:
             ],
             unit="",
         ),
+        "cards": charts.bar_chart(
+            chart_id="chart-cards",
+            title=_("Deadline cards, by department"),
+            description=_(
+                "Cards open now, yellow and red together (thick bar), against the cards "
+                "closed in the period (thin bar)."
+            ),
+            bars=[
+                charts.Bar(label=row.name, value=row.open_yellow + row.open_red, second=row.closed)
+                for row in figures.cards
+            ],
+            unit="",
+            legend=(_("Open now"), _("Closed in the period")),
+        ),
+        "complaints": charts.bar_chart(
+            chart_id="chart-complaints",
+            title=_("Complaints answered on time and forwarded in time, by department"),
+            description=_(
+                "Share of the complaints received in the period answered by their date "
+                "(thick bar) and handed to the answering department by their date (thin "
+                "bar); the target of both, 100 %, is marked."
+            ),
+            bars=[
+                charts.Bar(
+                    label=row.name,
+                    value=row.on_time_reply_rate,
+                    second=row.forwarding_rate,
+                    target=100,
+                )
+                for row in figures.complaints
+            ],
+            max_value=100,
+            legend=(_("Answered on time"), _("Forwarded in time")),
+        ),
         "queues": charts.bar_chart(
             chart_id="chart-queues",
             title=_("Cases waiting now, by department"),
@@ -203,6 +239,26 @@ def home(request: HttpRequest) -> HttpResponse:
             }
             for row in figures.cards
         ],
+        "complaint_rows": [
+            {
+                "row": row,
+                "received_url": _link(
+                    "dashboards:complaints", scope, figure="received", department=row.credit_code
+                )
+                if row.credit_code
+                else "",
+                "waiting_url": _link(
+                    "dashboards:complaints", scope, figure="waiting", department=row.credit_code
+                )
+                if row.credit_code
+                else "",
+            }
+            for row in figures.complaints
+        ],
+        "complaint_links": {
+            figure: _link("dashboards:complaints", scope, figure=figure)
+            for figure in dashboards.COMPLAINT_FIGURES
+        },
         "rating_rows": [
             {"score": score, "label": RatingScore(score).label, "count": count}
             for score, count in sorted(figures.ratings.items(), reverse=True)
@@ -269,6 +325,8 @@ def cases(request: HttpRequest) -> HttpResponse:
             "next_url": next_url,
             "first_url": "?" + urlencode(params) if before else "",
             "dashboard_url": _link("dashboards:home", scope),
+            "export_query": urlencode({k: v for k, v in params.items() if v}),
+            "formats": ExportFormat.choices,
         },
     )
 

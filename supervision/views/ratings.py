@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cases import selectors as case_selectors
 from core.errors import ApplicationError
+from identity.services import audit_record_read
 from supervision import kiosk, policies, selectors, services
 from supervision.constants import RatingChannel, RatingScore
 from supervision.forms import FollowUpCallbackForm, FollowUpCloseForm, KioskForm, RatingForm
@@ -155,6 +156,14 @@ def _follow_up_page(
     if follow_up is None:
         raise Http404
     handles = policies.can_handle_follow_up(request.user, follow_up) and not follow_up.closed_at
+    contact = policies.sees_applicant_contact(request.user, follow_up)
+    if contact:
+        audit_record_read(
+            request=request,
+            target=follow_up,
+            subject=follow_up.rating.applicant,
+            purpose="rating_callback",
+        )
     return render(
         request,
         "supervision/follow_up_detail.html",
@@ -162,6 +171,7 @@ def _follow_up_page(
             "follow_up": follow_up,
             "rating": follow_up.rating,
             "handles": handles,
+            "contact_phone": follow_up.rating.applicant.phone if contact else None,
             "callback_form": callback_form or FollowUpCallbackForm(),
             "close_form": close_form or FollowUpCloseForm(),
         },

@@ -204,6 +204,10 @@ MATRIX: dict[str, Row] = {
     ),
     "api-complaints": row("GET", base=api()),
     "api-complaint": row("GET", complaint, base=owned(anonymous=ANON_API), supervisor=200),
+    # The empty body proves the permission passed for those who may act (400), no more.
+    "api-complaint-transitions": row(
+        "POST", complaint, base=owned(owner=400, anonymous=ANON_API), supervisor=400
+    ),
     # A reviewer's queue; supervisors and superusers read any, but must name the department.
     "api-queue": row(
         "GET",
@@ -391,6 +395,13 @@ MATRIX: dict[str, Row] = {
     # --- supervision --------------------------------------------------------------------
     "dashboards:home": row("GET", base=staff(403), supervisor=200, admin=(200, 403)),
     "dashboards:cases": row("GET", base=staff(403), supervisor=200, admin=(200, 403)),
+    "dashboards:cases-export": row(
+        "GET", const(fmt="csv"), base=staff(403), supervisor=200, admin=(200, 403)
+    ),
+    "dashboards:complaints": row("GET", base=staff(403), supervisor=200, admin=(200, 403)),
+    "dashboards:complaints-export": row(
+        "GET", const(fmt="csv"), base=staff(403), supervisor=200, admin=(200, 403)
+    ),
     "dashboards:table-export": row(
         "GET",
         const(table="kpis", fmt="csv"),

@@ -6,7 +6,8 @@ import pytest
 from identity import services
 from identity.constants import AuditAction, Role
 from identity.models import AuditEvent
-from tests.factories import MembershipFactory, UserFactory
+from supervision.models import Complaint
+from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
 from tests.factories.matters import VersionFactory
 from tests.supervision.dashboard_data import make_case
 
@@ -98,3 +99,33 @@ def test_only_supervisors_read_the_audit_trail(client, role):
     assert client.post("/supervision/audit/", {"action": "cases."}).status_code == 403
     assert client.get("/supervision/audit/export.csv").status_code == 403
     assert AuditEvent.objects.filter(action=AuditAction.AUDIT_SEARCH).count() == before
+
+
+def test_a_complaint_is_found_by_its_number(client, supervisor):
+    department = DepartmentFactory()
+    complaint = Complaint.objects.create(
+        number="TS2025030300001",
+        channel="hotline",
+        complainant_name="赵六",
+        complainant_phone="13900000000",
+        subject="department",
+        about_department=department,
+        text="x",
+        assign_due="2025-03-04",
+        due="2025-03-10",
+    )
+    step = services.audit_record(action="supervision.complaint_file", target=complaint)
+    services.audit_record(action="supervision.complaint_file")
+
+    response = client.post(
+        "/supervision/audit/",
+        {"object_type": "supervision.complaint", "object_id": "ts2025030300001"},
+    )
+    unknown = client.post(
+        "/supervision/audit/",
+        {"object_type": "supervision.complaint", "object_id": "TS2025030399999"},
+    )
+
+    assert [e.pk for e in client.get(response["Location"]).context["events"]] == [step.pk]
+    assert unknown.status_code == 400
+    assert "There is no complaint with this number." in unknown.content.decode()

@@ -189,3 +189,37 @@ def test_the_period_may_not_exceed_the_limit(client, supervisor):
     )
 
     assert "Choose a period of at most 400 days." in response.content.decode()
+
+
+def test_cards_and_complaints_are_charted_by_department(client, supervisor, late_case):
+    from supervision.models import Card
+    from tests.supervision.dashboard_data import complain
+
+    Card.objects.create(
+        kind="case_deadline",
+        subject_id=str(late_case.pk),
+        colour="red",
+        case=late_case,
+        department=late_case.department,
+        due=TODAY - timedelta(days=3),
+        raised_at=timezone.now(),
+    )
+    complain(
+        department=late_case.department,
+        received=TODAY - timedelta(days=4),
+        assigned=TODAY - timedelta(days=4),
+        due=TODAY - timedelta(days=1),
+        answered=TODAY - timedelta(days=2),
+        state="answered",
+    )
+
+    page = client.get("/supervision/").content.decode()
+
+    cards = page.split('<title id="chart-cards-title">')[1].split("</svg>")[0]
+    assert cards.startswith("Deadline cards, by department</title>")
+    assert late_case.department.name in cards
+    assert ">1 / 0</text>" in cards  # one open, none closed in the period
+    complaints = page.split('<title id="chart-complaints-title">')[1].split("</svg>")[0]
+    assert late_case.department.name in complaints
+    assert ">100% / 100%</text>" in complaints
+    assert 'class="chart-target"' in complaints

@@ -139,7 +139,7 @@ def test_unknown_export_kinds_and_formats_are_refused(supervisor):
     from core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
-        exports.export_request(user=supervisor, kind="cases", params={}, fmt="csv")
+        exports.export_request(user=supervisor, kind="ratings", params={}, fmt="csv")
     with pytest.raises(ValidationFailed):
         exports.export_request(user=supervisor, kind="audit", params={}, fmt="pdf")
     assert not Export.objects.exists()
