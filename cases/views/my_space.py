@@ -37,6 +37,7 @@ from core.errors import ApplicationError
 from core.forms import add_service_errors
 from identity import selectors as identity_selectors
 from identity.constants import ORGANISATION_ROLES
+from identity.services import audit_record_read
 from matters import selectors as matter_selectors
 from matters.calendar import WorkingCalendar
 
@@ -134,7 +135,8 @@ def time_left(case: Case, *, calendar: WorkingCalendar, today: date) -> str:
     """The promised deadline as the person reads it: days left, overdue, or why no clock."""
     days = selectors.working_days_left(case, calendar=calendar, today=today)
     if days is None:
-        if case.state == CaseState.SUSPENDED:
+        # Suspended, or a correction asked during the review (补正 stops the clock too).
+        if case.state == CaseState.SUSPENDED or case.suspended_since is not None:
             return _("Clock stopped")
         if case.state in BEFORE_ACCEPTANCE or case.deadline is None:
             return _("Starts when the application is accepted")
@@ -312,6 +314,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_safe
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     case, parties = _case_or_404(request.user, number)
+    if not policies.is_applicant_side(parties):
+        # Staff (a clerk, a reviewer, a supervisor from a dashboard) reading someone's case.
+        audit_record_read(request=request, target=case, purpose="case_page")
     return _case_page(request, case, parties)
 
 

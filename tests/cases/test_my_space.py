@@ -12,7 +12,7 @@ from cases.errors import TransitionImpossible
 from cases.models import Case, CaseEvent, Notice
 from cases.views.my_space import time_left
 from core.errors import NotAllowed, ValidationFailed
-from identity.constants import Role
+from identity.constants import AuditAction, Role
 from identity.models import AuditEvent
 from matters.calendar import WorkingCalendar
 from tests.cases.conftest import pdf_file
@@ -279,8 +279,8 @@ def test_the_case_page_takes_the_same_queries_however_long_the_timeline(
 
     # Session, user, roles by organisation, roles, case, materials, events with actors,
     # material names, calendar overrides, unread notices, the service's materials (for those
-    # an e-certificate gives, 免提交), session saved (3).
-    with django_assert_num_queries(14):
+    # an e-certificate gives, 免提交, and those shared data gives), session saved (3).
+    with django_assert_num_queries(15):
         response = client.get(f"/cases/{case.number}/")
 
     # submit, accept, route, claim; then release and claim again per round
@@ -610,3 +610,18 @@ def test_a_step_of_a_case_lands_in_the_inbox(
     assert notice.case == case
     assert f'href="/cases/{case.number}/"' in response.content.decode()
     assert CaseEvent.objects.count() == 1
+
+
+def test_staff_reading_a_case_page_is_audited_and_the_applicant_is_not(
+    client, version, citizen, clerk
+):
+    case = _submitted(version, citizen)
+    supervisor = MembershipFactory(role=Role.SUPERVISOR).user
+
+    client.force_login(citizen)
+    assert client.get(f"{MINE}{case.number}/").status_code == 200
+    client.force_login(supervisor)
+    assert client.get(f"{MINE}{case.number}/").status_code == 200
+
+    reads = AuditEvent.objects.filter(action=AuditAction.PERSONAL_DATA_READ)
+    assert [(e.actor, e.detail) for e in reads] == [(supervisor, {"purpose": "case_page"})]
