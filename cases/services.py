@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm
 
-from cases import decision, issuance, policies, reuse, routing
+from cases import decision, issuance, policies, reuse, routing, signals
 from cases.constants import (
     EDITABLE_STATES,
     Action,
@@ -608,6 +608,7 @@ def case_transition(
             from cases import bundle_flow  # builds on this module
 
             bundle_flow.after_transition(case=case, event=event)
+        signals.case_transitioned.send(sender=Case, case=case, event=event)
         transaction.on_commit(lambda: _notify(event.pk))
     return case
 

@@ -383,9 +383,12 @@ def _raise_follow_ups(run: _Run, cut: Cutoffs) -> None:
 # --- Closing -----------------------------------------------------------------------------
 
 
-def _close_done(now: datetime) -> int:
-    """Close the open cards whose subject has been done (or can no longer be late)."""
+def _close_done(now: datetime, *, case_id: int | None = None) -> int:
+    """Close the open cards whose subject has been done (or can no longer be late); only
+    those of one case when `case_id` is given."""
     open_cards = Card.objects.filter(closed_at__isnull=True)
+    if case_id is not None:
+        open_cards = open_cards.filter(case_id=case_id)
     closed = 0
     closed += (
         open_cards.filter(kind=CardKind.CASE_DEADLINE)
@@ -451,6 +454,12 @@ def cards_close_for_follow_up(*, follow_up: RatingFollowUp, now: datetime | None
     return Card.objects.filter(follow_up=follow_up, closed_at__isnull=True).update(
         closed_at=now or timezone.now()
     )
+
+
+def close_cards_of_case(sender: type, case: Case, **kwargs: object) -> None:
+    """A case's cards close in the transaction that ends them (cases.signals); the sweep
+    closes anything else done since its last run."""
+    _close_done(timezone.now(), case_id=case.pk)
 
 
 # --- The sweep ---------------------------------------------------------------------------

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from cases.constants import CaseState
+from cases.constants import Action, CaseState
 from cases.models import Notice
+from cases.services import case_transition
 from identity.constants import Role
 from sharing.constants import RequestState, SharingClass, SubjectKind, UpdateFrequency
 from sharing.models import AccessRequest, Resource
@@ -395,3 +396,14 @@ def test_concurrent_sweeps_raise_and_notify_each_card_once(version, reviewer):
     assert Card.objects.filter(colour=YELLOW).count() == 30
     assert Card.objects.filter(colour=RED).count() == 29
     assert Notice.objects.filter(recipient=reviewer, case__isnull=False).count() == 59
+
+
+def test_a_cases_cards_close_in_the_transaction_that_decides_it(version, reviewer):
+    late = make_case(version, deadline=MONDAY - timedelta(days=1), claimed_by=reviewer)
+    sweep.sweep_deadlines(today=MONDAY)
+    assert Card.objects.filter(case=late, closed_at__isnull=True).count() == 2
+
+    case_transition(case=late, action=Action.APPROVE, actor=reviewer, comment="准予许可")
+
+    # No sweep has run since: the decision itself closed them.
+    assert not Card.objects.filter(case=late, closed_at__isnull=True).exists()
