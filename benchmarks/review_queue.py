@@ -13,24 +13,20 @@ clears the cache before every request to show their cost too.
 
 Usage, from the repository root (about 10 minutes for a million cases on 2 cores):
 
-    .venv/bin/python benchmarks/queue.py \\
+    .venv/bin/python benchmarks/review_queue.py \\
         --database-url postgres://postgres@127.0.0.1:5432/portal_c1bench
 """
 
+import argparse
+import os
+import statistics
+import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-
-# This file is named like the standard library's queue module: keep its directory off the path.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import argparse  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
-from urllib.parse import urlsplit, urlunsplit  # noqa: E402
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
