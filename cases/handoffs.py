@@ -77,6 +77,12 @@ def _deliver_consultation(message: OutboxMessage) -> None:
     )
 
 
+@outbox.handler(OutboxKind.ROUTED)
+def _deliver_routed(message: OutboxMessage) -> None:
+    case = Case.objects.get(pk=message.payload["case"])
+    _receive(message=message, department_id=message.payload["department"], case=case, text="")
+
+
 @outbox.handler(OutboxKind.ROUTE_CHILD)
 def _deliver_route_child(message: OutboxMessage) -> None:
     child = bundle_flow.child_start(
@@ -107,6 +113,7 @@ TITLES = {
     OutboxKind.ROUTE_CHILD: lambda: gettext(
         "Case %(number)s of a combined application was routed to your department"
     ),
+    OutboxKind.ROUTED: lambda: gettext("Case %(number)s was routed to your department"),
 }
 
 

@@ -51,6 +51,7 @@ class OutboxKind(models.TextChoices):
     CONSULTATION = "cases.consultation", _("Opinion requested (征求意见)")
     ROUTE_CHILD = "cases.route_child", _("Bundle service routed (并联审批)")
     BUNDLE_ADVANCE = "cases.bundle_advance", _("Bundle progress")
+    ROUTED = "cases.routed", _("Case routed to the department (分送)")
 
 
 Handler = Callable[[OutboxMessage], None]

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from cases import outbox
 from cases.constants import Action
 from cases.models import Case, CaseEvent, RoutingRule
 from identity.models import Organisation
@@ -35,10 +36,15 @@ def department_for(case: Case) -> Organisation:
 
 def route_case(*, case: Case, actor: Any) -> CaseEvent:
     """Send a case (locked by the caller's transaction) to its department's queue and say so
-    in its timeline; the state does not change."""
+    in its timeline; the state does not change. The department is told through the outbox
+    (cases.handoffs); a combined application's services are told by their own fan-out."""
     department = department_for(case)
     case.department = department
     case.save(update_fields=["department", "updated_at"])
+    if case.parent_id is None and case.bundle_id is None:
+        outbox.enqueue(
+            kind=outbox.OutboxKind.ROUTED, payload={"case": case.pk, "department": department.pk}
+        )
     return CaseEvent.objects.create(
         case=case,
         actor=actor,

@@ -19,7 +19,12 @@ PAGE_SIZE = 20
 # What a department receives (the bundle's own progress steps are not for people).
 RECEIVED_KINDS = [
     (kind.value, kind.label)
-    for kind in (OutboxKind.HAND_OFF, OutboxKind.CONSULTATION, OutboxKind.ROUTE_CHILD)
+    for kind in (
+        OutboxKind.ROUTED,
+        OutboxKind.HAND_OFF,
+        OutboxKind.CONSULTATION,
+        OutboxKind.ROUTE_CHILD,
+    )
 ]
 
 

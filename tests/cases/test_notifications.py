@@ -64,11 +64,13 @@ def test_every_step_gives_the_applicant_and_the_agent_one_notice_and_one_email_e
         services.case_transition(case=case, action=Action.ACCEPT, actor=clerk)
         services.case_transition(case=case, action=Action.CLAIM, actor=reviewer)
 
-    # The routing step tells nobody: it is the department's, not the applicant's.
+    # The routing step tells the department's reviewer (through the outbox), not the
+    # applicant: it is the department's business.
     assert CaseEvent.objects.filter(case=case).count() == 4
     assert Notice.objects.filter(case=case, recipient=citizen).count() == 3
     assert Notice.objects.filter(case=case, recipient=agent).count() == 3
-    assert Notice.objects.count() == 6
+    assert Notice.objects.filter(case=case, recipient=reviewer, event=None).count() == 1
+    assert Notice.objects.count() == 7
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
         [citizen.email] * 3 + [agent.email] * 3
     )

@@ -13,6 +13,7 @@ from cases import outbox, policies, services
 from cases.constants import Action, CaseState, MaterialVerification, Party
 from cases.errors import TransitionImpossible
 from cases.models import Case, CaseEvent, Consultation, DepartmentNotice, OutboxMessage
+from cases.outbox import OutboxKind
 from core.errors import NotAllowed, NotFound, ValidationFailed
 from identity.constants import Role
 from tests.cases.reviewing import (
@@ -207,7 +208,7 @@ def test_a_hand_off_moves_the_case_to_the_other_departments_queue_through_the_ou
         )
 
     assert (case.state, case.department, case.claimed_by) == (CaseState.ACCEPTED, department, None)
-    message = OutboxMessage.objects.get()
+    message = OutboxMessage.objects.get(kind=OutboxKind.HAND_OFF)
     assert message.delivered_at is not None
     notice = DepartmentNotice.objects.get()
     assert (notice.department, notice.case, notice.message) == (department, case, message)
@@ -231,7 +232,7 @@ def test_a_hand_off_needs_another_department_and_a_reason(version, citizen, cler
 
     assert list(same.value.errors) == list(unknown.value.errors) == ["department"]
     assert Case.objects.get(pk=case.pk).department == own
-    assert not OutboxMessage.objects.exists()
+    assert not OutboxMessage.objects.filter(kind=OutboxKind.HAND_OFF).exists()
 
 
 def test_when_the_outbox_write_fails_the_hand_off_does_not_happen(

@@ -3,10 +3,12 @@ timeline (SPEC.md §5)."""
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import transaction
 
-from cases import routing
-from cases.constants import CaseState
-from cases.models import Case, RoutingRule
+from cases import outbox, routing, services
+from cases.constants import Action, CaseState
+from cases.models import Case, DepartmentNotice, Notice, OutboxMessage, RoutingRule
+from cases.outbox import OutboxKind
 from tests.cases.reviewing import accepted_case, fresh, other_department, submitted_case
 from tests.factories import DepartmentFactory, RegionFactory, UserFactory
 
@@ -125,3 +127,37 @@ def test_staff_without_the_permission_cannot_change_rules(client):
 
     assert client.get("/admin/cases/routingrule/").status_code == 403
     assert not RoutingRule.objects.exists()
+
+
+def test_the_routed_department_is_told_through_the_outbox_and_its_reviewers_inbox(
+    version, citizen, clerk, django_capture_on_commit_callbacks
+):
+    department, receiver = other_department(version)
+    RoutingRule.objects.create(implementation=version.implementation, department=department)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = accepted_case(version, citizen, clerk)
+
+    message = OutboxMessage.objects.get(kind=OutboxKind.ROUTED)
+    assert message.delivered_at is not None
+    notice = DepartmentNotice.objects.get()
+    assert (notice.department, notice.case, notice.message) == (department, case, message)
+    assert Notice.objects.filter(recipient=receiver, case=case, event=None).count() == 1
+    # A second delivery of the same message adds nothing.
+    assert outbox.deliver(message.pk) is False
+    assert DepartmentNotice.objects.count() == 1
+
+
+def test_a_routing_rolled_back_with_its_acceptance_tells_nobody(version, citizen, clerk):
+    case = submitted_case(version, citizen)
+
+    def accept_then_fail() -> None:
+        with transaction.atomic():
+            services.case_transition(case=case, action=Action.ACCEPT, actor=clerk)
+            raise RuntimeError("the acceptance failed after routing")
+
+    with pytest.raises(RuntimeError):
+        accept_then_fail()
+
+    assert not OutboxMessage.objects.exists()
+    assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
