@@ -194,6 +194,8 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
             "state": CaseState(event.to_state).label,
             "actor": event.actor.name if event.actor else _("The system"),
             "comment": event.comment,
+            # Routing and hand-offs name the department the case went to.
+            "department": (event.payload or {}).get("department_name", ""),
         }
         for event in case.events.all()
     ]

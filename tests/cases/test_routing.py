@@ -103,6 +103,7 @@ def test_the_timeline_shows_the_routing_to_the_applicant(client, english, versio
 
     assert page.status_code == 200
     assert "Routed to the department" in page.content.decode()
+    assert f"Department: {version.implementation.department.name}" in page.content.decode()
 
 
 def test_a_catalogue_admin_with_the_permission_adds_a_rule_in_the_admin(client, version):
