@@ -16,7 +16,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from cases import bundle_flow, outbox
+from cases import bundle_flow, outbox, policies
 from cases.models import Case, Consultation, DepartmentNotice, Notice, OutboxMessage
 from cases.outbox import OutboxKind
 from cases.policies import REVIEWING_ROLES
@@ -157,7 +157,8 @@ def department_notices_for(user: Any, *, kind: str = "", unread: bool = False) -
     routed services): unread first, then newest first."""
     if not getattr(user, "is_authenticated", False):
         return DepartmentNotice.objects.none()
-    notices = DepartmentNotice.objects.filter(department_id__in=departments_reviewed_by(user))
+    # A department system's key sees its own department's only (cases.policies).
+    notices = DepartmentNotice.objects.filter(department_id__in=policies.reviews_for(user))
     if kind:
         notices = notices.filter(kind=kind)
     if unread:

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from cases import policies, selectors
 from cases.constants import QUEUE_STATES, Action, CardColour, CaseState, Channel
-from cases.models import Case, CaseEvent, CaseMaterial, Consultation
+from cases.models import Case, CaseEvent, CaseMaterial, Consultation, DepartmentNotice
 from cases.workflow import TRANSITIONS, actions_from
 from matters import selectors as matter_selectors
 
@@ -254,6 +254,16 @@ class QueueCaseSerializer(serializers.ModelSerializer):
             today=self.context["today"],
             days_left=self._days_left(case),
         )
+
+
+class DepartmentNoticeSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.number")
+    service = serializers.CharField(source="case.version.name")
+    department = serializers.CharField(source="department.credit_code")
+
+    class Meta:
+        model = DepartmentNotice
+        fields = ["id", "kind", "case", "service", "department", "text", "created_at", "read_at"]
 
 
 class ConsultationSerializer(serializers.ModelSerializer):

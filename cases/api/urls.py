@@ -9,6 +9,7 @@ urlpatterns = [
         views.QueueConsultationsView.as_view(),
         name="api-queue-consultations",
     ),
+    path("queue/notices/", views.QueueNoticesView.as_view(), name="api-queue-notices"),
     path("cases/", views.CaseListCreateView.as_view(), name="api-cases"),
     path("cases/<str:number>/", views.CaseDetailView.as_view(), name="api-case"),
     path(

@@ -16,20 +16,21 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from cases import bundles, policies, selectors, services
+from cases import bundles, handoffs, policies, selectors, services
 from cases.api.serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseMaterialSerializer,
     CaseSerializer,
     ConsultationSerializer,
+    DepartmentNoticeSerializer,
     MaterialUploadSerializer,
     QueueCaseSerializer,
     QueueFilterSerializer,
     TransitionSerializer,
 )
 from cases.constants import Action, Channel
-from cases.models import Case, Consultation
+from cases.models import Case, Consultation, DepartmentNotice
 from core.api import Pagination
 from core.errors import NotAllowed, ValidationFailed
 from identity import selectors as identity_selectors
@@ -293,6 +294,23 @@ class QueueView(generics.ListAPIView):
         return paginator.get_paginated_response(
             QueueCaseSerializer(page, many=True, context=context).data
         )
+
+
+class QueueNoticesView(generics.ListAPIView):
+    """What the caller's departments received: cases routed or handed to them, requests for
+    their opinion, services of combined applications; unread first (`?unread=true`)."""
+
+    serializer_class = DepartmentNoticeSerializer
+    permission_classes = CasesApiView.permission_classes
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not policies.reviews_for(request.user):
+            raise NotAllowed(_("Only a department's reviewers work its queue."))
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[DepartmentNotice]:
+        unread = self.request.query_params.get("unread") == "true"
+        return handoffs.department_notices_for(self.request.user, unread=unread)
 
 
 class QueueConsultationsView(generics.ListAPIView):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cases.constants import CaseState
-from cases.models import Case
+from cases.models import Case, RoutingRule
 from identity import services as identity_services
 from identity.constants import Role
 from identity.models import ApiKey, Membership
@@ -170,3 +170,30 @@ def test_a_person_signed_in_otherwise_is_not_throttled_as_a_key(api_client, vers
     statuses = {api_client.get(QUEUE).status_code for _ in range(5)}
 
     assert statuses == {200}
+
+
+def test_a_department_system_reads_what_its_department_received(
+    api_client, version, citizen, clerk, reviewer, key, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = accepted_case(version, citizen, clerk)
+    other, _other_reviewer = other_department(version)
+    RoutingRule.objects.create(implementation=version.implementation, department=other)
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted_case(version, citizen, clerk)  # routed to the other department
+
+    system = _with(api_client, key)
+    received = system.get(f"{QUEUE}notices/?unread=true")
+
+    assert received.status_code == 200
+    assert [(n["case"], n["kind"]) for n in received.json()["results"]] == [
+        (case.number, "cases.routed")
+    ]
+
+
+def test_only_reviewers_read_department_notices(api_client, citizen):
+    api_client.force_authenticate(citizen)
+
+    assert api_client.get(f"{QUEUE}notices/").status_code == 403
+    api_client.force_authenticate(None)
+    assert api_client.get(f"{QUEUE}notices/").status_code in (401, 403)

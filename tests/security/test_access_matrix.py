@@ -219,6 +219,9 @@ MATRIX: dict[str, Row] = {
     "api-queue-consultations": row(
         "GET", base=staff(403, anonymous=ANON_API), other_department_reviewer=200
     ),
+    "api-queue-notices": row(
+        "GET", base=staff(403, anonymous=ANON_API), other_department_reviewer=200
+    ),
     # --- API: hall ----------------------------------------------------------------------
     "api-halls": row("GET", base=everyone(OK)),
     "api-hall": row("GET", hall_pk, base=everyone(OK)),
