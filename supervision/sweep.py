@@ -458,8 +458,9 @@ def cards_close_for_follow_up(*, follow_up: RatingFollowUp, now: datetime | None
 
 def close_cards_of_case(sender: type, case: Case, **kwargs: object) -> None:
     """A case's cards close in the transaction that ends them (cases.signals); the sweep
-    closes anything else done since its last run."""
-    _close_done(timezone.now(), case_id=case.pk)
+    closes anything else done since its last run. Most transitions find no open card."""
+    if Card.objects.filter(case_id=case.pk, closed_at__isnull=True).exists():
+        _close_done(timezone.now(), case_id=case.pk)
 
 
 # --- The sweep ---------------------------------------------------------------------------
