@@ -9,3 +9,10 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # Registers the outbox handlers (hand-offs, consultations, bundle fan-out).
         from cases import handoffs  # noqa: F401
+        from cases.notifications import certificate_event_notice
+        from certificates.signals import certificate_event_announced
+
+        # Certificate events reach the holder's in-site inbox too.
+        certificate_event_announced.connect(
+            certificate_event_notice, dispatch_uid="cases.certificate_event_notice"
+        )

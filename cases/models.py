@@ -252,7 +252,8 @@ class CaseMaterial(models.Model):
 
 
 class Notice(models.Model):
-    """A message in a person's in-site inbox (站内信), e.g. a step of one of their cases."""
+    """A message in a person's in-site inbox (站内信): a step of one of their cases, or a life
+    event of one of their e-certificates."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
     case = models.ForeignKey(
@@ -262,6 +263,14 @@ class Notice(models.Model):
     # notification task runs.
     event = models.ForeignKey(
         CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    # Likewise one notice per person and certificate event (certificates.notifications).
+    certificate_event = models.ForeignKey(
+        "certificates.CertificateEvent",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
@@ -274,7 +283,10 @@ class Notice(models.Model):
         verbose_name_plural = _("notices")
         indexes = [models.Index(fields=["recipient", "read_at"], name="notice_unread_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "event"], name="one_notice_per_step")
+            models.UniqueConstraint(fields=["recipient", "event"], name="one_notice_per_step"),
+            models.UniqueConstraint(
+                fields=["recipient", "certificate_event"], name="one_notice_per_certificate_event"
+            ),
         ]
 
     def __str__(self) -> str:

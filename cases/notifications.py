@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from cases.constants import Action, CaseState
 from cases.models import CaseEvent, Notice
+from certificates.models import CertificateEvent
 from core.errors import NotFound
 from identity.models import User
 from identity.validators import mask_phone
@@ -138,6 +139,16 @@ def case_event_notify(*, event_id: int) -> list[Notice]:
     return made
 
 
+def certificate_event_notice(
+    *, event: CertificateEvent, person: User, title: str, body: str, **_signal: Any
+) -> None:
+    """The inbox notice of a certificate's life event (received on certificates'
+    `certificate_event_announced`, in the transaction that marks the event notified)."""
+    Notice.objects.get_or_create(
+        recipient=person, certificate_event=event, defaults={"title": title, "body": body}
+    )
+
+
 def notice_mark_read(*, user: Any, notice_id: int) -> Notice:
     """Mark one of the person's notices as read (reading it again changes nothing)."""
     with transaction.atomic():
@@ -154,10 +165,11 @@ def notice_mark_read(*, user: Any, notice_id: int) -> Notice:
 
 
 def notices_for(user: Any) -> QuerySet[Notice]:
-    """The person's inbox: unread first, then newest first, with the case to link to."""
+    """The person's inbox: unread first, then newest first, with the case or certificate to
+    link to."""
     return (
         Notice.objects.filter(recipient=user)
-        .select_related("case")
+        .select_related("case", "certificate_event__certificate")
         .order_by(
             ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()).desc(),
             "-created_at",

@@ -1,9 +1,10 @@
-"""Telling holders about their certificates: an e-mail per life event (issued, replaced,
-revoked, expired), in each recipient's language, to the person or to the people who act for
-the holding organisation. The wallet shows the same events as the certificate's history.
+"""Telling holders about their certificates: a notice in the in-site inbox and an e-mail per
+life event (issued, replaced, revoked, expired), in each recipient's language, to the person
+or to the people who act for the holding organisation. The wallet shows the same events as
+the certificate's history.
 
-The in-site inbox (cases.Notice) belongs to the cases app, above this one; the wallet's history
-is this app's inbox until the inbox gathers notices from several apps.
+The in-site inbox (cases.Notice) belongs to the cases app, above this one: it keeps its notice
+on the `certificate_event_announced` signal sent here.
 """
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from certificates.constants import EventKind
 from certificates.models import CertificateEvent
+from certificates.signals import certificate_event_announced
 from identity.constants import ORGANISATION_ROLES
 from identity.models import User
 
@@ -54,8 +56,9 @@ def _message(event: CertificateEvent, person: User) -> tuple[str, str]:
 
 
 def certificate_event_notify(*, event_id: int) -> int:
-    """E-mail the holder about one event; returns how many were sent. Running it again for
-    the same event sends nothing (the event remembers it was notified)."""
+    """Tell the holder about one event (inbox notice and e-mail); returns how many e-mails
+    were sent. Running it again for the same event sends nothing (the event remembers it
+    was notified)."""
     with transaction.atomic():
         event = (
             CertificateEvent.objects.select_for_update(of=("self",))
@@ -66,9 +69,12 @@ def certificate_event_notify(*, event_id: int) -> int:
             return 0
         sent = 0
         for person in _recipients(event):
+            title, body = _message(event, person)
+            certificate_event_announced.send(
+                sender=CertificateEvent, event=event, person=person, title=title, body=body
+            )
             if not person.email:
                 continue
-            title, body = _message(event, person)
             send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [person.email])
             sent += 1
         event.notified_at = timezone.now()
