@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import services
-from cases.constants import EDITABLE_STATES
+from cases import bundles, selectors, services
+from cases.constants import EDITABLE_STATES, Action, CaseState
 from cases.models import Case
 from core.errors import ApplicationError
 from identity.models import User
@@ -32,6 +33,7 @@ from matters.models import ImplementationVersion
 from sharing import selectors as sharing_selectors
 from sharing import services as sharing_services
 from sharing.constants import ReadChannel, SubjectKind
+from sharing.services import ReadResult
 
 PREFILL_PURPOSE = "办件预填 {number}"
 MATERIAL_PURPOSE = "办件材料共享 {number}"
@@ -63,13 +65,12 @@ def _subject(case: Case, actor: User, subject_kind: str) -> str:
     return case.applicant.id_number if case.applicant_id == actor.pk else ""
 
 
-def prefill_case(*, case: Case, actor: User) -> None:
-    """Fill the empty answers of a new application and attach its shared-data materials.
-    Runs once per application and resource; a read that fails leaves the question to the
-    applicant and the material to the department."""
-    if case.state not in EDITABLE_STATES:
-        return
+def _read(*, case: Case, actor: User) -> list[tuple[ReadResult, _Need]]:
+    """The implementing department's reads for one application (a single case or a child
+    of a bundle), each logged under that case's number; resources read before are skipped."""
     needs = _needs(case.version)
+    if not needs:
+        return []
     done = {use.resource.code for use in sharing_selectors.application_uses(case.number)}
     usable = sharing_selectors.usable_grants(
         consumer=case.department,
@@ -102,37 +103,112 @@ def prefill_case(*, case: Case, actor: User) -> None:
         except ApplicationError:
             continue
         results.append((result, need))
+    return results
 
-    answers = {
+
+def _answers(results: list[tuple[ReadResult, _Need]], form_data: dict[str, Any]) -> dict[str, str]:
+    """The answers the reads give to questions still unanswered."""
+    return {
         question: str(result.data[resource_field])
         for result, need in results
         for question, resource_field in need.answers.items()
-        if result.data.get(resource_field) not in (None, "") and not case.form_data.get(question)
+        if result.data.get(resource_field) not in (None, "") and not form_data.get(question)
     }
-    if answers:
-        # Answers the question does not accept (e.g. too long) are not stored.
-        services.case_update_form(case=case, actor=actor, form_data=answers)
-        case.refresh_from_db(fields=["form_data"])
+
+
+def _record(
+    *,
+    reference: str,
+    results: list[tuple[ReadResult, _Need]],
+    answers: dict[str, str],
+    form_data: dict[str, Any],
+) -> None:
     for result, need in results:
         sharing_services.application_use_record(
-            reference=case.number,
+            reference=reference,
             result=result,
+            # Only answers the form kept: one it does not accept (e.g. too long) is not stored.
             prefilled={
-                question: case.form_data[question]
+                question: form_data[question]
                 for question in need.answers
-                if question in answers and question in case.form_data
+                if question in answers and question in form_data
             },
             material_keys=need.materials,
         )
 
 
+def prefill_case(*, case: Case, actor: User) -> None:
+    """Fill the empty answers of a new application and attach its shared-data materials.
+    Runs once per application and resource; a read that fails leaves the question to the
+    applicant and the material to the department. For a 一件事 application each of its
+    services' departments reads what its own service needs; the answers go into the one
+    merged form."""
+    if case.state not in EDITABLE_STATES:
+        return
+    if case.bundle_id is not None:
+        _prefill_bundle(parent=case, actor=actor, children=selectors.application_parts(case))
+        return
+    results = _read(case=case, actor=actor)
+    answers = _answers(results, case.form_data)
+    if answers:
+        services.case_update_form(case=case, actor=actor, form_data=answers)
+        case.refresh_from_db(fields=["form_data"])
+    _record(reference=case.number, results=results, answers=answers, form_data=case.form_data)
+
+
+def _prefill_bundle(*, parent: Case, actor: User, children: list[Case]) -> None:
+    reads = [(child, _read(case=child, actor=actor)) for child in children]
+    answers: dict[str, str] = {}
+    for _child, results in reads:
+        for question, value in _answers(results, parent.form_data).items():
+            answers.setdefault(question, value)
+    if answers:
+        bundles.bundle_case_update_form(case=parent, actor=actor, form_data=answers)
+        parent.refresh_from_db(fields=["form_data"])
+    for child, results in reads:
+        _record(
+            reference=child.number, results=results, answers=answers, form_data=parent.form_data
+        )
+
+
+def case_create_prefilled(
+    *,
+    version: ImplementationVersion | None = None,
+    bundle_code: str = "",
+    actor: User,
+    submit: bool = False,
+    **options: Any,
+) -> Case:
+    """Start an application for a service (`version`) or a 一件事 bundle (`bundle_code`),
+    filled in from shared data, and submit it when asked: the web's start pages and
+    POST /api/v1/cases/ alike. As before pre-filling: a service's draft is kept when its
+    submission finds something missing; a bundle submitted at once is all or nothing (its
+    reads roll back with it, having shown their data to no one)."""
+    if version is not None:
+        case = services.case_create(version=version, actor=actor, **options)
+        prefill_case(case=case, actor=actor)
+        if submit and case.state == CaseState.DRAFT:
+            case = services.case_transition(case=case, action=Action.SUBMIT, actor=actor)
+        return case
+    with transaction.atomic():
+        case = bundles.bundle_case_create(bundle_code=bundle_code, actor=actor, **options)
+        prefill_case(case=case, actor=actor)
+        if submit and case.state == CaseState.DRAFT:
+            case = bundles.bundle_case_submit(case=case, actor=actor)
+    return case
+
+
 def _uses(case: Case) -> list[Any]:
     """The application's uses of shared data, read once per case object."""
     if not hasattr(case, "_sharing_uses"):
-        # Services that use no shared data cost no query (their rows are prefetched).
-        case._sharing_uses = (
-            sharing_selectors.application_uses(case.number) if _needs(case.version) else []
-        )
+        # Services that use no shared data cost no query (their rows are prefetched); a
+        # 一件事 application's uses are its services' (each read by its own department).
+        case._sharing_uses = [
+            use
+            for part in selectors.application_parts(case)
+            if _needs(part.version)
+            for use in sharing_selectors.application_uses(part.number)
+        ]
     return case._sharing_uses
 
 

@@ -18,6 +18,7 @@ from cases.constants import (
     YELLOW_DAYS,
     YELLOW_SHARE,
     CardColour,
+    CaseState,
 )
 from cases.models import Case, CaseEvent, Consultation
 from core.errors import ValidationFailed
@@ -47,6 +48,24 @@ def case_detail(user: Any, number: str) -> Case | None:
         .filter(number=number)
         .first()
     )
+
+
+def application_parts(case: Case) -> list[Case]:
+    """The cases an application's questions and materials belong to: the case itself, or for
+    a 一件事 application being written its children (one per service, in bundle order). Once
+    submitted, each service's case shows its own and the parent none: the parent is seen by
+    the lead department, which must not see what other departments read for their case."""
+    if case.bundle_id is None:
+        return [case]
+    if case.state != CaseState.DRAFT:
+        return []
+    if not hasattr(case, "_parts"):
+        case._parts = list(
+            case.children.select_related("version", "department", "applicant", "organisation")
+            .prefetch_related("version__form_fields", "version__materials")
+            .order_by("pk")
+        )
+    return case._parts
 
 
 def working_days_left(case: Case, *, calendar: WorkingCalendar, today: date) -> int | None:

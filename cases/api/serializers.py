@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases import policies, selectors
+from cases import policies, prefill, reuse, selectors
 from cases.constants import QUEUE_STATES, Action, CardColour, CaseState, Channel
 from cases.models import Case, CaseEvent, CaseMaterial, Consultation, DepartmentNotice
 from cases.workflow import TRANSITIONS, actions_from
@@ -144,6 +144,44 @@ class ChildCaseSerializer(serializers.ModelSerializer):
         fields = ["number", "state", "service"]
 
 
+class PrefilledAnswerSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text=_("The question's key."))
+    provider = serializers.CharField(help_text=_("The department the answer came from."))
+
+
+class SharedMaterialSerializer(serializers.Serializer):
+    """A material obtained by data sharing instead of an upload (让数据多跑路)."""
+
+    material = serializers.CharField()
+    provider = serializers.CharField()
+    resource = serializers.CharField()
+    obtained_at = serializers.DateTimeField()
+    data = serializers.DictField(child=serializers.CharField())
+
+
+class CertificateMaterialSerializer(serializers.Serializer):
+    """A material an e-certificate stands in for (免提交), or why none could."""
+
+    material = serializers.CharField(source="material.key")
+    name = serializers.CharField(source="material.name")
+    reused = serializers.BooleanField(source="status.reused")
+    recorded = serializers.BooleanField(
+        source="status.recorded", help_text=_("Recorded when the application was submitted.")
+    )
+    verified = serializers.BooleanField(source="status.verified")
+    certificate = serializers.SerializerMethodField(
+        help_text=_("The certificate's identifier, if the applicant holds one of this type.")
+    )
+    standing = serializers.CharField(source="status.standing")
+    reason = serializers.CharField(
+        source="status.reason", help_text=_("Why no certificate could be reused.")
+    )
+
+    def get_certificate(self, item: reuse.ReuseItem) -> str | None:
+        certificate = item.status.certificate
+        return certificate.identifier if certificate is not None else None
+
+
 class CaseDetailSerializer(CaseSerializer):
     form = serializers.JSONField(source="form_data")
     materials = CaseMaterialSerializer(many=True)
@@ -151,13 +189,42 @@ class CaseDetailSerializer(CaseSerializer):
     bundle = serializers.SerializerMethodField()
     parent = serializers.SerializerMethodField()
     children = serializers.SerializerMethodField()
+    prefilled = serializers.SerializerMethodField()
+    shared_materials = serializers.SerializerMethodField()
+    certificate_materials = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
         fields = [
             *CaseSerializer.Meta.fields,
             "form", "materials", "timeline", "delivery_method", "fees_due", "fees_paid",
-            "bundle", "parent", "children",
+            "bundle", "parent", "children", "prefilled", "shared_materials",
+            "certificate_materials",
         ]  # fmt: skip
+
+    @extend_schema_field(PrefilledAnswerSerializer(many=True))
+    def get_prefilled(self, case: Case) -> list[dict]:
+        """The answers still as fetched from shared data, with the department they came from."""
+        marks = prefill.prefill_marks(case)
+        return [{"field": key, "provider": provider} for key, provider in sorted(marks.items())]
+
+    @extend_schema_field(SharedMaterialSerializer(many=True))
+    def get_shared_materials(self, case: Case) -> list[dict]:
+        found = prefill.shared_materials(case)
+        rows = [
+            {
+                "material": key,
+                "provider": shared.provider,
+                "resource": shared.resource,
+                "obtained_at": shared.obtained_at,
+                "data": {str(label): str(value) for label, value in shared.data.items()},
+            }
+            for key, shared in sorted(found.items())
+        ]
+        return SharedMaterialSerializer(rows, many=True).data
+
+    @extend_schema_field(CertificateMaterialSerializer(many=True))
+    def get_certificate_materials(self, case: Case) -> list[dict]:
+        return CertificateMaterialSerializer(reuse.reuse_items(case).values(), many=True).data
 
     def get_bundle(self, case: Case) -> str | None:
         return case.bundle.code if case.bundle_id else None

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from cases import bundles, handoffs, policies, selectors, services
+from cases import bundles, handoffs, policies, prefill, selectors, services
 from cases.api.serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
@@ -130,10 +130,10 @@ class CaseListCreateView(generics.ListAPIView):
             "idempotency_key": key,
             "submit": values["submit"],
         }
-        if version is not None:
-            case = services.case_create(version=version, **common)
-        else:
-            case = bundles.bundle_case_create(bundle_code=values["bundle"], **common)
+        # Answers and materials the departments can fetch are filled in as on the web.
+        case = prefill.case_create_prefilled(
+            version=version, bundle_code=values.get("bundle", ""), **common
+        )
         case = _visible_case(request, case.number)
         body = CaseDetailSerializer(case, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)

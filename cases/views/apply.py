@@ -159,7 +159,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         form = StartForm(request.POST, user=request.user, version=version)
         if form.is_valid():
             try:
-                case = services.case_create(
+                case = prefill.case_create_prefilled(
                     version=version,
                     actor=request.user,
                     form_data={},
@@ -170,7 +170,6 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
             except ApplicationError as error:
                 add_service_errors(form, error)
             else:
-                prefill.prefill_case(case=case, actor=request.user)
                 return redirect("cases:edit", number=case.number)
     else:
         # A fresh token per rendering: both requests of a double click carry the same one.

@@ -17,7 +17,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import bundles, policies, selectors
+from cases import bundles, policies, prefill, selectors
 from cases.constants import CaseState, Channel, Party
 from cases.forms import StartForm
 from cases.models import Case
@@ -79,6 +79,8 @@ def _render_edit(
     merged = merged or _merged_for(case)
     if form is None:
         form = build_django_form(fields=merged.fields, initial=case.form_data, complete=False)
+    prefill.mark_form(form, case)
+    shared = prefill.shared_materials(case)
     given = {material.material_key: material for material in case.materials.all()}
     upload_errors = upload_errors or {}
     rows = [
@@ -87,6 +89,7 @@ def _render_edit(
             "file": given.get(material.key),
             "needed": material.must_be_uploaded,
             "upload": material.source == MaterialSource.UPLOAD,
+            "shared": shared.get(material.key),
             "errors": upload_errors.get(material.key, []),
         }
         for material in merged.materials
@@ -145,7 +148,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         form = StartForm(request.POST, user=request.user, version=lead)
         if form.is_valid():
             try:
-                case = bundles.bundle_case_create(
+                case = prefill.case_create_prefilled(
                     bundle_code=bundle.code,
                     actor=request.user,
                     form_data={},

@@ -12,9 +12,11 @@ from rest_framework.test import APIClient
 from identity import services as identity_services
 from identity.constants import Role
 from identity.models import Organisation, User
+from matters.constants import FieldType, MaterialSource
 from sharing.constants import GrantBasis, SharingClass, SubjectKind, UpdateFrequency
 from sharing.models import DemoRecord, Grant, Resource
 from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
+from tests.factories.matters import FormFieldFactory, MaterialFactory, VersionFactory
 
 ZHANG_SAN = "420502199003071234"
 LI_SI = "11010519491231002X"
@@ -138,3 +140,31 @@ def citizen(db) -> User:
 @pytest.fixture
 def other_citizen(db) -> User:
     return UserFactory(id_number=LI_SI, name="李四")
+
+
+@pytest.fixture
+def version(exchange):
+    """A service of the consumer (granted name, ID number and address of 户籍信息) asking
+    for the applicant's name, ID number, address and phone, a household register (shared
+    data) and an ID card (upload)."""
+    version = VersionFactory(implementation__department=exchange.consumer)
+    for order, (key, field_type, source) in enumerate(
+        [
+            ("applicant_name", FieldType.TEXT, "hjxx.name"),
+            ("applicant_id_number", FieldType.ID_NUMBER, "hjxx.id_number"),
+            ("residence_address", FieldType.ADDRESS, "hjxx.address"),
+            ("contact_phone", FieldType.PHONE, ""),
+        ]
+    ):
+        FormFieldFactory(
+            version=version, key=key, label=key, field_type=field_type, prefill=source, order=order
+        )
+    MaterialFactory(
+        version=version,
+        key="household_register",
+        name="居民户口簿",
+        source=MaterialSource.SHARED_DATA,
+        shared_resource="hjxx",
+    )
+    MaterialFactory(version=version, key="id_card", name="身份证")
+    return version

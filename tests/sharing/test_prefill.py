@@ -9,7 +9,6 @@ from cases import prefill, services
 from cases.constants import Action, CaseState
 from cases.models import Case
 from identity.constants import Role
-from matters.constants import FieldType, MaterialSource
 from sharing import selectors as sharing_selectors
 from sharing.constants import ReadChannel, ReadOutcome
 from sharing.models import ApplicationUse, DataRead, DemoRecord
@@ -19,34 +18,6 @@ from tests.factories.matters import FormFieldFactory, MaterialFactory, VersionFa
 from tests.sharing.conftest import ENTERPRISE, ZHANG_SAN, GrantFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def version(exchange):
-    """A service of the consumer (granted name, ID number and address of 户籍信息) asking
-    for the applicant's name, ID number, address and phone, a household register (shared
-    data) and an ID card (upload)."""
-    version = VersionFactory(implementation__department=exchange.consumer)
-    for order, (key, field_type, source) in enumerate(
-        [
-            ("applicant_name", FieldType.TEXT, "hjxx.name"),
-            ("applicant_id_number", FieldType.ID_NUMBER, "hjxx.id_number"),
-            ("residence_address", FieldType.ADDRESS, "hjxx.address"),
-            ("contact_phone", FieldType.PHONE, ""),
-        ]
-    ):
-        FormFieldFactory(
-            version=version, key=key, label=key, field_type=field_type, prefill=source, order=order
-        )
-    MaterialFactory(
-        version=version,
-        key="household_register",
-        name="居民户口簿",
-        source=MaterialSource.SHARED_DATA,
-        shared_resource="hjxx",
-    )
-    MaterialFactory(version=version, key="id_card", name="身份证")
-    return version
 
 
 def _start(client, version, **data) -> Case:
