@@ -6,9 +6,28 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from portal.celery import app as celery_app
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` (row locks, triggers, real concurrency) are skipped, with the
+    reason shown by -ra, when the default database is not PostgreSQL. The marker may say why
+    it needs PostgreSQL: @pytest.mark.postgres(reason="row locks")."""
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        return
+    for item in items:
+        marker = item.get_closest_marker("postgres")
+        if marker is None:
+            continue
+        why = marker.kwargs.get("reason")
+        needs = f"needs PostgreSQL ({why})" if why else "needs PostgreSQL"
+        item.add_marker(
+            pytest.mark.skip(reason=f"{needs}; the default database is {vendor} (set DATABASE_URL)")
+        )
 
 
 @pytest.fixture(autouse=True)

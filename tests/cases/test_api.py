@@ -227,7 +227,7 @@ def test_my_cases_cost_the_same_queries_for_few_or_many(
     assert response.json()["count"] == 11
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL")
+@pytest.mark.postgres(reason="real concurrency")
 @pytest.mark.django_db(transaction=True)
 def test_twenty_simultaneous_acceptances_succeed_exactly_once(version, citizen, clerk):
     case = services.case_create(

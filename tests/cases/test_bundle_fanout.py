@@ -444,7 +444,7 @@ def test_a_denial_in_an_ordered_bundle_closes_the_services_not_started(
 # --- Two services finishing at once --------------------------------------------------------
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL")
+@pytest.mark.postgres(reason="real concurrency")
 @pytest.mark.django_db(transaction=True)
 def test_two_services_finishing_at_once_complete_the_parent_exactly_once(parallel):
     parent = _submitted(parallel)

@@ -337,7 +337,7 @@ def test_the_command_delivers_pending_messages_here_or_through_the_workers(case,
     assert DepartmentNotice.objects.count() == 3
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres(reason="row locks")
 @pytest.mark.django_db(transaction=True)
 def test_a_message_being_delivered_elsewhere_is_skipped_not_lost(case, flaky):
     # Written, its task not run yet.

@@ -32,7 +32,7 @@ from tests.factories.matters import VersionFactory
 
 pytestmark = [
     pytest.mark.celery_worker,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+    pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -105,7 +105,7 @@ def test_only_the_head_reassigns_and_only_to_a_reviewer_of_the_department(
     assert Case.objects.get(pk=case.pk).claimed_by == reviewer
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL")
+@pytest.mark.postgres(reason="real concurrency")
 @pytest.mark.django_db(transaction=True)
 def test_ten_reviewers_claiming_at_once_give_the_case_to_exactly_one(version, citizen, clerk):
     department = version.implementation.department

@@ -13,9 +13,7 @@ from tests.certificates.conftest import issue
 from tests.factories import MembershipFactory
 
 pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-    ),
+    pytest.mark.postgres(reason="real concurrency"),
     pytest.mark.django_db(transaction=True),
 ]
 THREADS = 8

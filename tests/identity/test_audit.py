@@ -84,7 +84,7 @@ def test_the_orm_refuses_to_change_or_delete_entries():
         AuditEvent.objects.all().delete()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
+@pytest.mark.postgres(reason="the append-only trigger")
 def test_postgresql_refuses_raw_updates_too():
     event = _append(1)[0]
 
@@ -105,7 +105,7 @@ def test_personal_data_stays_masked_in_the_trail(client):
     assert "420502199003071234" not in str(event.detail)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL")
+@pytest.mark.postgres(reason="real concurrency")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_still_form_a_single_chain():
     workers, per_worker = 8, 5

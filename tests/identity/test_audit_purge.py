@@ -16,10 +16,6 @@ from identity.models import AuditChainHead, AuditCheckpoint, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-POSTGRES_ONLY = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL"
-)
-
 
 def _append_at(when: datetime, action: str = "test.event") -> AuditEvent:
     """An entry written at `when`, chained exactly as audit_record chains it."""
@@ -209,7 +205,7 @@ def _raw(sql: str, params: list, purge_mode: bool = False) -> None:
         cursor.execute(sql, params)
 
 
-@POSTGRES_ONLY
+@pytest.mark.postgres(reason="the append-only trigger")
 def test_postgresql_refuses_a_plain_delete_even_of_old_checkpointed_entries():
     old = [_append_at(_days_ago(300)) for _ in range(2)]
     AuditCheckpoint.objects.create(
@@ -222,7 +218,7 @@ def test_postgresql_refuses_a_plain_delete_even_of_old_checkpointed_entries():
     assert AuditEvent.objects.count() == 2
 
 
-@POSTGRES_ONLY
+@pytest.mark.postgres(reason="the append-only trigger")
 def test_postgresql_refuses_the_purge_path_for_young_or_unchecked_entries():
     young = _append_at(_days_ago(100))
     old_beyond = _append_at(_days_ago(300))
@@ -243,7 +239,7 @@ def test_postgresql_refuses_the_purge_path_for_young_or_unchecked_entries():
     assert AuditEvent.objects.count() == 2
 
 
-@POSTGRES_ONLY
+@pytest.mark.postgres(reason="the append-only trigger")
 def test_postgresql_refuses_changes_to_checkpoints():
     _append_at(_days_ago(300))
     services.audit_purge(before=_days_ago(200))

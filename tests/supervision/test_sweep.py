@@ -367,7 +367,7 @@ def test_the_beat_task_sweeps_today(version, settings):
 # --- Concurrency (PostgreSQL) ------------------------------------------------------------
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL")
+@pytest.mark.postgres(reason="real concurrency")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_sweeps_raise_and_notify_each_card_once(version, reviewer):
     for days in range(30):

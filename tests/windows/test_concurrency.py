@@ -16,9 +16,7 @@ from windows.constants import AppointmentState, Queue, TicketChannel
 from windows.models import Appointment, AppointmentSlot, Ticket, Window
 
 pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-    ),
+    pytest.mark.postgres(reason="real concurrency"),
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -209,7 +209,7 @@ def test_a_citizen_cannot_hand_out_their_own_result(client, citizen, ready):
     assert _snapshot(ready) == before
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL")
+@pytest.mark.postgres(reason="real concurrency")
 @pytest.mark.django_db(transaction=True)
 def test_two_clerks_handing_out_one_result_at_once_succeed_once(hall, clerk, ready):
     other = clerk_of(hall)
