@@ -13,7 +13,9 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import policies
@@ -36,7 +38,7 @@ from windows.forms_counter import (
     SupplyForm,
     min_supply_date,
 )
-from windows.views.counter_base import case_or_404, clerk_required
+from windows.views.counter_base import View, case_or_404, clerk_required
 
 # --- What the page offers ------------------------------------------------------------------
 
@@ -138,30 +140,49 @@ def _case_page(
     return render(request, "windows/counter/case.html", context, status=status)
 
 
-def _act(
-    request: HttpRequest,
-    number: str,
+def _decision(
     *,
     form_name: str,
-    build: Callable[[Case], forms.Form],
-    perform: Callable[[Case, Any], object],
-    done: str,
-) -> HttpResponse:
-    """Parse the posted form, take the action, and come back to the case page; a refusal is
-    explained in place with its status, and nothing typed is lost."""
-    case = case_or_404(request, number)
-    form = build(case)
-    if not form.is_valid():
-        return _case_page(request, case, status=400, **{form_name: form})
-    try:
-        perform(case, form.cleaned_data)
-    except ApplicationError as error:
-        if error.status == 404:
-            raise Http404 from error
-        add_service_errors(form, error)
-        return _case_page(request, case, status=error.status, **{form_name: form})
-    messages.success(request, done)
-    return redirect("windows:counter-case", number=case.number)
+    build: Callable[[Case, HttpRequest], forms.Form],
+    perform: Callable[[Case, Any, dict[str, Any]], object],
+    done: Promise,
+) -> View:
+    """The view of a decision the clerk posts from the case page. `build` binds the posted
+    form, `perform` takes the action with (case, clerk, cleaned data), and the clerk comes
+    back to the case page told `done`; a refusal is explained in place, under `form_name`,
+    with its status, and nothing typed is lost."""
+
+    @clerk_required
+    @require_POST
+    def view(request: HttpRequest, number: str) -> HttpResponse:
+        case = case_or_404(request, number)
+        form = build(case, request)
+        if not form.is_valid():
+            return _case_page(request, case, status=400, **{form_name: form})
+        try:
+            perform(case, request.user, form.cleaned_data)
+        except ApplicationError as error:
+            if error.status == 404:
+                raise Http404 from error
+            add_service_errors(form, error)
+            return _case_page(request, case, status=error.status, **{form_name: form})
+        messages.success(request, str(done))
+        return redirect("windows:counter-case", number=case.number)
+
+    # Named after the decision, for tracebacks and logs.
+    view.__name__ = view.__qualname__ = form_name.removesuffix("_form")
+    return view
+
+
+def _request_correction(case: Case, clerk: Any, data: dict[str, Any]) -> object:
+    checked = set(data["items"])
+    return counter.counter_request_correction(
+        case=case,
+        clerk=clerk,
+        # In the order of the form and the materials list, whatever the order posted.
+        items=[item for item in _correction_items(case) if item[0] in checked],
+        note=data["note"],
+    )
 
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -173,123 +194,70 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
     return _case_page(request, case_or_404(request, number))
 
 
-@clerk_required
-@require_POST
-def accept(request: HttpRequest, number: str) -> HttpResponse:
-    return _act(
-        request,
-        number,
-        form_name="accept_form",
-        build=lambda case: _accept_form(case, request.POST),
-        perform=lambda case, data: counter.counter_accept(
-            case=case,
-            clerk=request.user,
-            deferred_materials=data.get("deferred_materials") or [],
-            deferred_until=data.get("deferred_until"),
-            comment=data["comment"],
-        ),
-        done=_("The application has been accepted. Print the acceptance notice for the applicant."),
-    )
+accept = _decision(
+    form_name="accept_form",
+    build=lambda case, request: _accept_form(case, request.POST),
+    perform=lambda case, clerk, data: counter.counter_accept(
+        case=case,
+        clerk=clerk,
+        deferred_materials=data.get("deferred_materials") or [],
+        deferred_until=data.get("deferred_until"),
+        comment=data["comment"],
+    ),
+    done=gettext_lazy(
+        "The application has been accepted. Print the acceptance notice for the applicant."
+    ),
+)
 
+refuse = _decision(
+    form_name="refuse_form",
+    build=lambda case, request: RefuseForm(request.POST),
+    perform=lambda case, clerk, data: counter.counter_refuse(
+        case=case, clerk=clerk, reason=data["reason"]
+    ),
+    done=gettext_lazy(
+        "The application has not been accepted. Print the refusal notice for the applicant."
+    ),
+)
 
-@clerk_required
-@require_POST
-def refuse(request: HttpRequest, number: str) -> HttpResponse:
-    return _act(
-        request,
-        number,
-        form_name="refuse_form",
-        build=lambda case: RefuseForm(request.POST),
-        perform=lambda case, data: counter.counter_refuse(
-            case=case, clerk=request.user, reason=data["reason"]
-        ),
-        done=_(
-            "The application has not been accepted. Print the refusal notice for the applicant."
-        ),
-    )
+correction = _decision(
+    form_name="correction_form",
+    build=lambda case, request: _correction_form(case, request.POST),
+    perform=_request_correction,
+    done=gettext_lazy("The applicant has been told at once everything to correct."),
+)
 
+decide = _decision(
+    form_name="decide_form",
+    build=lambda case, request: DecideForm(request.POST),
+    perform=lambda case, clerk, data: counter.counter_decide_immediately(
+        case=case, clerk=clerk, approve=data["decision"] == "approve", comment=data["comment"]
+    ),
+    done=gettext_lazy("The immediate matter has been decided and its result issued."),
+)
 
-@clerk_required
-@require_POST
-def correction(request: HttpRequest, number: str) -> HttpResponse:
-    def perform(case: Case, data: dict[str, Any]) -> object:
-        checked = set(data["items"])
-        return counter.counter_request_correction(
-            case=case,
-            clerk=request.user,
-            # In the order of the form and the materials list, whatever the order posted.
-            items=[item for item in _correction_items(case) if item[0] in checked],
-            note=data["note"],
-        )
+commitment = _decision(
+    form_name="commitment_form",
+    build=lambda case, request: _commitment_form(case, request.POST),
+    perform=lambda case, clerk, data: case_services.case_record_commitment(
+        case=case, actor=clerk, material_keys=data["materials"], signed=data["signed"]
+    ),
+    done=gettext_lazy("The commitment has been recorded."),
+)
 
-    return _act(
-        request,
-        number,
-        form_name="correction_form",
-        build=lambda case: _correction_form(case, request.POST),
-        perform=perform,
-        done=_("The applicant has been told at once everything to correct."),
-    )
-
-
-@clerk_required
-@require_POST
-def decide(request: HttpRequest, number: str) -> HttpResponse:
-    return _act(
-        request,
-        number,
-        form_name="decide_form",
-        build=lambda case: DecideForm(request.POST),
-        perform=lambda case, data: counter.counter_decide_immediately(
-            case=case,
-            clerk=request.user,
-            approve=data["decision"] == "approve",
-            comment=data["comment"],
-        ),
-        done=_("The immediate matter has been decided and its result issued."),
-    )
-
-
-@clerk_required
-@require_POST
-def commitment(request: HttpRequest, number: str) -> HttpResponse:
-    return _act(
-        request,
-        number,
-        form_name="commitment_form",
-        build=lambda case: _commitment_form(case, request.POST),
-        perform=lambda case, data: case_services.case_record_commitment(
-            case=case,
-            actor=request.user,
-            material_keys=data["materials"],
-            signed=data["signed"],
-        ),
-        done=_("The commitment has been recorded."),
-    )
-
-
-@clerk_required
-@require_POST
-def supply(request: HttpRequest, number: str) -> HttpResponse:
-    """A deferred (容缺) material brought to the window after acceptance."""
-
-    def perform(case: Case, data: dict[str, Any]) -> object:
-        return case_services.case_supply_deferred(
-            case=case,
-            actor=request.user,
-            material_key=data["material"],
-            file=data["file"],
-            name=data["file"].name or "",
-        )
-
-    return _act(
-        request,
-        number,
-        form_name="supply_form",
-        build=lambda case: _supply_form(case, request.POST, request.FILES),
-        perform=perform,
-        done=_("The material has been received."),
-    )
+# A deferred (容缺) material brought to the window after acceptance.
+supply = _decision(
+    form_name="supply_form",
+    build=lambda case, request: _supply_form(case, request.POST, request.FILES),
+    perform=lambda case, clerk, data: case_services.case_supply_deferred(
+        case=case,
+        actor=clerk,
+        material_key=data["material"],
+        file=data["file"],
+        name=data["file"].name or "",
+    ),
+    done=gettext_lazy("The material has been received."),
+)
 
 
 @clerk_required
