@@ -6,6 +6,10 @@ Every journey runs at desktop and at phone width.
 
 CI (`.ci/run`) installs Chromium and axe-core and sets PORTAL_E2E_REQUIRED=1, so there the
 journeys never skip; on a developer machine without Chromium they skip with the reason.
+
+The pictures of docs/screenshots/ are steps of these journeys: a step given `docs="name"`
+is also saved there, cropped to the window, when the journeys run with PORTAL_E2E_DOCS=1
+(`PORTAL_E2E_DOCS=1 .venv/bin/pytest -p no:xdist tests/e2e`).
 """
 
 import os
@@ -23,6 +27,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(settings.BASE_DIR)
 ARTEFACTS = ROOT / "test-artifacts" / "e2e"
+DOCS = ROOT / "docs" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
@@ -70,10 +75,11 @@ class Journey:
     """A browser tab plus the bookkeeping of one journey: numbered screenshots and an
     accessibility check of every page it shows."""
 
-    def __init__(self, page, base_url: str, folder: Path) -> None:
+    def __init__(self, page, base_url: str, folder: Path, width: str = "desktop") -> None:
         self.page = page
         self.base_url = base_url
         self.folder = folder
+        self.width = width
         self.steps = 0
         # Anything the content security policy blocks is a bug of the page.
         self.refused: list[str] = []
@@ -86,12 +92,28 @@ class Journey:
     def open(self, path: str) -> None:
         self.page.goto(self.base_url + path)
 
-    def step(self, name: str) -> None:
-        """Record the page as it is now: a screenshot, then axe-core's verdict."""
+    def sign_in(self, id_number: str, password: str) -> None:
+        """Sign in on the sign-in page, as the person would."""
+        self.open("/accounts/sign-in/")
+        self.page.locator("#id_id_number").fill(id_number)
+        self.page.locator("#id_password").fill(password)
+        with self.page.expect_navigation():
+            self.page.locator("main form button[type=submit]").click()
+        assert "/accounts/sign-in/" not in self.page.url, "the sign-in was refused"
+
+    def step(
+        self, name: str, *, docs: str = "", docs_widths: tuple[str, ...] = ("desktop",)
+    ) -> None:
+        """Record the page as it is now: a screenshot, then axe-core's verdict. With `docs`,
+        the step is also a picture of docs/screenshots/ (see the module's docstring)."""
         self.steps += 1
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         self.folder.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=self.folder / f"{self.steps:02d}-{slug}.png", full_page=True)
+        if docs and self.width in docs_widths and os.environ.get("PORTAL_E2E_DOCS"):
+            DOCS.mkdir(parents=True, exist_ok=True)
+            # The window only, not the full page: the README's pictures stay small.
+            self.page.screenshot(path=DOCS / f"{docs}-{self.width}.png")
         assert self.refused == [], self.refused
         self.check_accessibility(name)
 
@@ -120,6 +142,6 @@ def journey(request, browser, live_server) -> Iterator[Journey]:
     page = context.new_page()
     test_name = request.node.originalname
     try:
-        yield Journey(page, live_server.url, ARTEFACTS / test_name / width)
+        yield Journey(page, live_server.url, ARTEFACTS / test_name / width, width)
     finally:
         context.close()
