@@ -21,6 +21,9 @@ class NavEntry:
     shown_to: Callable[[HttpRequest], bool]
     # The name of a count in the `ui` context drawn as a badge beside the label.
     badge: str = ""
+    # Pages under another entry's address that belong to this one (view names), e.g. a case's
+    # review page (/cases/<number>/review/) is part of the review queue, not of "My cases".
+    owns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,12 @@ ENTRIES = [
     NavEntry(_("My cases"), "cases:mine", _signed_in),
     NavEntry(_("My certificates"), "certificates:wallet", _signed_in),
     NavEntry(_("Inbox"), "cases:inbox", _signed_in, badge="unread_notices"),
-    NavEntry(_("Review queue"), "cases:queue", _reviewing),
+    NavEntry(
+        _("Review queue"),
+        "cases:queue",
+        _reviewing,
+        owns=("cases:review", "cases:review-act", "cases:material-verify"),
+    ),
     NavEntry(_("Authorisations"), "identity:authorisations", _signed_in),
     NavEntry(_("Queue and appointments"), "windows:mine", _signed_in),
     NavEntry(_("My window"), "windows:window", lambda r: window_policies.is_clerk(r.user)),
@@ -81,8 +89,12 @@ def _matches(path: str, url: str) -> bool:
 
 def navigation_for(request: HttpRequest) -> list[NavItem]:
     shown = [(entry, reverse(entry.url_name)) for entry in ENTRIES if entry.shown_to(request)]
-    # Only the most specific match is current: /cases/inbox/ is the inbox, not "My cases".
-    current = max(
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else ""
+    owner = next((url for entry, url in shown if view_name in entry.owns), None)
+    # Otherwise only the most specific match is current: /cases/inbox/ is the inbox, not
+    # "My cases".
+    current = owner or max(
         (url for _entry, url in shown if _matches(request.path, url)), key=len, default=""
     )
     return [NavItem(entry.label, url, url == current, entry.badge) for entry, url in shown]

@@ -1,6 +1,8 @@
 import pytest
+from django.urls import resolve
 
 from identity.constants import Role
+from portal.navigation import navigation_for
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +110,24 @@ def test_catalogue_admins_with_admin_access_see_the_administration(client):
     client.force_login(membership.user)
 
     assert "/admin/" in _nav_urls(client.get("/"))
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/cases/420500-20261204-000001/review/", "/cases/queue/"),
+        ("/cases/420500-20261204-000001/", "/cases/"),
+        ("/cases/inbox/", "/cases/inbox/"),
+    ],
+)
+def test_a_reviewers_case_review_page_is_part_of_the_review_queue(rf, path, current):
+    request = rf.get(path)
+    request.resolver_match = resolve(path)
+    request.user = MembershipFactory(role=Role.REVIEWER).user
+
+    active = [item.url for item in navigation_for(request) if item.active]
+
+    assert active == [current]
 
 
 def test_the_profile_masks_the_id_number_and_lists_roles(english, client):
