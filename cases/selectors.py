@@ -17,6 +17,7 @@ from cases.constants import (
     QUEUE_STATES,
     YELLOW_DAYS,
     YELLOW_SHARE,
+    Action,
     CardColour,
     CaseState,
 )
@@ -66,6 +67,22 @@ def application_parts(case: Case) -> list[Case]:
             .order_by("pk")
         )
     return case._parts
+
+
+def case_timeline(case: Case) -> list[dict[str, Any]]:
+    """The case's steps as its pages show them (events prefetched with their actors)."""
+    return [
+        {
+            "at": event.at,
+            "action": Action(event.action).label if event.action in Action else event.action,
+            "state": CaseState(event.to_state).label,
+            "actor": event.actor.name if event.actor else _("The system"),
+            "comment": event.comment,
+            # Routing and hand-offs name the department the case went to.
+            "department": (event.payload or {}).get("department_name", ""),
+        }
+        for event in case.events.all()
+    ]
 
 
 def working_days_left(case: Case, *, calendar: WorkingCalendar, today: date) -> int | None:

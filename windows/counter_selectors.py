@@ -5,12 +5,12 @@ regions whose hall they serve, cases.policies.clerk_regions)."""
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from cases import policies
 from cases import selectors as case_selectors
 from cases.constants import FINAL_STATES, CaseState, DeliveryMethod
-from cases.models import Case
+from cases.models import Case, CaseEvent
 from identity.models import User
 from matters import selectors as matter_selectors
 from matters.models import ImplementationVersion, Material
@@ -72,7 +72,12 @@ def counter_case(clerk: Any, number: str) -> Case | None:
         case_selectors.cases_for(clerk)
         .filter(Q(region_id__in=hall_regions(clerk)) | Q(agent=clerk))
         .select_related("agent", "authorisation", "version__implementation__matter")
-        .prefetch_related("materials", "version__form_fields", "version__materials", "events")
+        .prefetch_related(
+            "materials",
+            "version__form_fields",
+            "version__materials",
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        )
         .filter(number=number)
         .first()
     )

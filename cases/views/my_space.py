@@ -186,21 +186,6 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _timeline(case: Case) -> list[dict[str, Any]]:
-    return [
-        {
-            "at": event.at,
-            "action": Action(event.action).label if event.action in Action else event.action,
-            "state": CaseState(event.to_state).label,
-            "actor": event.actor.name if event.actor else _("The system"),
-            "comment": event.comment,
-            # Routing and hand-offs name the department the case went to.
-            "department": (event.payload or {}).get("department_name", ""),
-        }
-        for event in case.events.all()
-    ]
-
-
 def _correction_comment(case: Case) -> str:
     """The clerk's explanation of what to correct (the latest correction request)."""
     if case.state != CaseState.CORRECTION_REQUESTED:
@@ -260,7 +245,7 @@ def _case_page(
         "delivery_form": delivery_form if can_choose_delivery else None,
         "delivery_options": options,
         "staff_actions": [Action(action).label for action in staff_actions],
-        "timeline": _timeline(case),
+        "timeline": selectors.case_timeline(case),
         "materials": [
             {"key": m.material_key, "name": names.get(m.material_key, m.material_key), "file": m}
             for m in case.materials.all()

@@ -314,3 +314,15 @@ def test_a_deferred_material_cannot_be_supplied_by_a_stranger(client, case, cler
     assert response.status_code == 404
     assert not case.materials.filter(material_key="tax_proof").exists()
     assert _snapshot(case) == before
+
+
+def test_the_case_page_timeline_names_each_step_and_who_took_it(at_window, clerk, case):
+    at_window.post(_url("counter-accept", case), {"comment": ""})
+
+    page = at_window.get(_url("counter-case", case))
+
+    steps = [step["action"] for step in page.context["timeline"]]
+    assert [str(action) for action in steps[:2]] == [Action.SUBMIT.label, Action.ACCEPT.label]
+    html = page.content.decode()
+    assert str(Action.ACCEPT.label) in html
+    assert clerk.name in html

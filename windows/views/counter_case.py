@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import policies
+from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.constants import EDITABLE_STATES, CaseState, Party
 from cases.models import Case
@@ -135,7 +136,7 @@ def _case_page(
             else None
         ),
         "has_notice": notices.notice_kind(case) is not None,
-        "timeline": list(case.events.all()),
+        "timeline": case_selectors.case_timeline(case),
     }
     return render(request, "windows/counter/case.html", context, status=status)
 
