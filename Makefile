@@ -64,3 +64,26 @@ test: lint check-migrations imports security pytest
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Load test (benchmarks/load.py, docs/performance.md): gunicorn + PostgreSQL + Redis + a Celery
+# worker on loopback, a realistic mix for LOAD_DURATION seconds per phase with LOAD_CASES cases
+# in the database (generated first). LOAD_DATABASE_URL names a new database (its name starts
+# with bench_load; created and dropped by the script) and LOAD_REDIS_URL a Redis database of the
+# run's own (emptied); LOAD_ARGS adds options, e.g. "--concurrency 16 --keep". Exits 1 on any
+# error response. `load-smoke` is CI's short run (2,000 cases, 10 s per phase).
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_load
+LOAD_REDIS_URL ?= redis://127.0.0.1:6379/11
+LOAD_CASES ?= 1000000
+LOAD_DURATION ?= 60
+LOAD_ARGS ?=
+LOAD_SMOKE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_load_smoke
+LOAD_SMOKE_REDIS_URL ?= redis://127.0.0.1:6379/12
+
+.PHONY: load load-smoke
+load: install
+	$(BIN)/python benchmarks/load.py --database-url $(LOAD_DATABASE_URL) \
+		--redis-url $(LOAD_REDIS_URL) --cases $(LOAD_CASES) --duration $(LOAD_DURATION) $(LOAD_ARGS)
+
+load-smoke: install
+	$(BIN)/python benchmarks/load.py --smoke --database-url $(LOAD_SMOKE_DATABASE_URL) \
+		--redis-url $(LOAD_SMOKE_REDIS_URL)

@@ -20,7 +20,6 @@ Usage, from the repository root (about 10 minutes for a million cases on 2 cores
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -29,9 +28,13 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+# Run as a script, this file's folder comes first on the path, where certificates.py would
+# hide the certificates app.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
-DEPARTMENT = "11420500MB0000006G"  # 宜昌市市场监督管理局 of the demo
+from benchmarks.bulk import DEPARTMENT, grow_cases, manage  # noqa: E402 - after the path is set
+
 REVIEWER = "420503199001010020"  # 钱进, its demo reviewer
 SUPERUSER = "11010119900101004X"  # made for the run, no department role
 GOAL = 1.2
@@ -68,16 +71,6 @@ def _postgres(url: str, statement: str) -> None:
             cursor.execute(statement)
     finally:
         connection.close()
-
-
-def manage(*arguments: str, env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *arguments, "--skip-checks"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -257,25 +250,11 @@ def main() -> None:
         import django
 
         django.setup()
-        from django.db import connection
-
-        from cases.models import Case
 
         def grow_to(total: int) -> None:
-            have = Case.objects.count()
-            mine = Case.objects.filter(department__credit_code=DEPARTMENT).count()
-            if total <= have:
-                return
-            began = time.perf_counter()
-            manage(
-                "generate_benchmark_cases", "--total", str(total - have),
-                "--department", DEPARTMENT,
-                "--department-cases", str(max(0, round(total * args.share) - mine)),
-                env=env,
-            )  # fmt: skip
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            print(f"{total:,} cases ({time.perf_counter() - began:.0f} s)", flush=True)
+            seconds = grow_cases(total, env=env, department=DEPARTMENT, share=args.share)
+            if seconds is not None:
+                print(f"{total:,} cases ({seconds:.0f} s)", flush=True)
 
         grow_to(args.small)
         small = measure(args.requests)
