@@ -112,9 +112,7 @@ def case_event_notify(*, event_id: int) -> list[Notice]:
     event = CaseEvent.objects.get(pk=event_id)
     # The case by its primary key, apart: joined to the event, PostgreSQL's plan at a million
     # cases walked the cases' index from the start (hundreds of ms per notification).
-    event.case = Case.objects.select_related("applicant", "agent", "version").get(
-        pk=event.case_id
-    )
+    event.case = Case.objects.select_related("applicant", "agent", "version").get(pk=event.case_id)
     # The step's place in the case's timeline names it in the message, and so tells apart
     # two alike steps (two hand-offs with the same comment) when the task runs again.
     step = CaseEvent.objects.filter(case_id=event.case_id, pk__lte=event.pk).count()
