@@ -299,8 +299,9 @@ def _system_step(case: Case, *, action: str, target: str, comment: Any = "") -> 
 
 def _notify(event_id: int) -> None:
     from cases.tasks import notify_case_event
+    from core.tasks import enqueue
 
-    notify_case_event.delay(event_id=event_id)
+    enqueue(notify_case_event, event_id=event_id)
 
 
 def _tell_denial(*, parent: Case, child: Case, reason: str) -> None:

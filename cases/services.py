@@ -615,8 +615,9 @@ def case_transition(
 
 def _notify(event_id: int) -> None:
     from cases.tasks import notify_case_event
+    from core.tasks import enqueue
 
-    notify_case_event.delay(event_id=event_id)
+    enqueue(notify_case_event, event_id=event_id)
 
 
 # --- The hall: pickup, express, 容缺 supply, 告知承诺 (used by the windows app) ----------

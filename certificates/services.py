@@ -70,14 +70,16 @@ def _event(certificate: Certificate, kind: str, actor: User | None, note: str = 
 
 def _notify(event_id: int) -> None:
     from certificates.tasks import notify_certificate_event
+    from core.tasks import enqueue
 
-    notify_certificate_event.delay(event_id=event_id)
+    enqueue(notify_certificate_event, event_id=event_id)
 
 
 def _render_later(certificate_id: int) -> None:
     from certificates.tasks import render_certificate_pdf
+    from core.tasks import enqueue_on_commit
 
-    transaction.on_commit(lambda: render_certificate_pdf.delay(certificate_id=certificate_id))
+    enqueue_on_commit(render_certificate_pdf, certificate_id=certificate_id)
 
 
 def _clean_data(type_: CertificateType, data: dict[str, Any]) -> dict[str, str]:

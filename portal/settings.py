@@ -147,6 +147,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "windows.sweep_hall": {"task": "windows.tasks.sweep_hall", "schedule": 300.0},
     # 电子证照: record and announce certificates that expired (once each; hourly is plenty).
     "certificates.expire": {"task": "certificates.tasks.expire_certificates", "schedule": 3600.0},
+    # 电子证照: PDFs and holder e-mails whose task was lost (broker down, worker killed).
+    "certificates.recover": {
+        "task": "certificates.tasks.recover_certificates",
+        "schedule": 120.0,
+        "kwargs": {"older_than_seconds": 300},
+    },
 }
 
 AUTH_USER_MODEL = "identity.User"
