@@ -4,12 +4,20 @@ An upload is judged by its bytes, never by its name or the content type the clie
 first bytes must be those of a PDF, JPEG, PNG or OFD (GB/T 33190, a zip holding `OFD.xml`).
 The file is stored under a generated name; the name the applicant gave is kept only for display
 and for the download's Content-Disposition, never as a path.
+
+A disk too full for an upload refuses it (StorageFull, 507) instead of failing half-way: the free
+space is checked before the case is touched, and UploadStorage, the storage that writes the
+files, removes what it wrote when the disk fills up during the write.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import os
 import re
+import shutil
 import struct
 import unicodedata
 import uuid
@@ -19,6 +27,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
@@ -37,6 +46,9 @@ MAX_ZIP_ENTRIES = 10_000
 # The count can lie; zipfile reads the directory by its size, so that is bounded too.
 MAX_ZIP_DIRECTORY_BYTES = 2 * 1024 * 1024
 _MB = 1024 * 1024
+# Room an upload needs beyond its own size on the media disk (file system blocks, metadata).
+STORAGE_MARGIN_BYTES = 256 * 1024
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,15 @@ class EmptyUpload(UploadRefused):
     default_message = _("The file is empty. Choose the file again and upload it.")
 
 
+class StorageFull(UploadRefused):
+    code = "storage_full"
+    status = 507
+    default_message = _(
+        "The file could not be stored: the server has no room for it at the moment. Nothing "
+        "was saved. Please try again later."
+    )
+
+
 @dataclass(frozen=True)
 class UploadInfo:
     kind: str
@@ -133,6 +154,7 @@ def inspect_upload(*, file: UploadedFile | IO[bytes], name: str) -> UploadInfo:
         kind = _detect_kind(file=file, head=head)
         if kind is None:
             raise UnsupportedFileType()
+        check_room(size)
     finally:
         file.seek(0)
     return UploadInfo(
@@ -143,6 +165,40 @@ def inspect_upload(*, file: UploadedFile | IO[bytes], name: str) -> UploadInfo:
         sha256=digest,
         original_name=safe_display_name(name),
     )
+
+
+def check_room(size: int) -> None:
+    """Refuse an upload the media disk has no room for (only for storage on a local disk)."""
+    location = getattr(default_storage, "location", None)
+    if not isinstance(default_storage, FileSystemStorage) or location is None:
+        return
+    # The media root may not exist yet: its nearest existing parent is on the same disk.
+    path = os.path.abspath(location)
+    while not os.path.exists(path) and os.path.dirname(path) != path:
+        path = os.path.dirname(path)
+    if shutil.disk_usage(path).free < size + STORAGE_MARGIN_BYTES:
+        raise StorageFull()
+
+
+class UploadStorage(FileSystemStorage):
+    """The file system storage, but a disk that fills up during a write leaves no partial
+    file behind and raises StorageFull (the caller's transaction then rolls back)."""
+
+    def _save(self, name: str, content: Any) -> str:
+        # Only a file this call creates is removed (an existing one would make it pick
+        # another name, which it does not return on error; names are random anyway).
+        path = self.path(name)
+        existed = os.path.exists(path)
+        try:
+            return super()._save(name, content)
+        except OSError as error:
+            if error.errno not in _DISK_FULL:
+                raise
+            # FileSystemStorage leaves what it wrote before the disk filled up.
+            if not existed:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(path)
+            raise StorageFull() from error
 
 
 def _read_bounded(file: UploadedFile | IO[bytes], *, limit: int) -> tuple[int, str, bytes]:
