@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import OutboxMessage
+from core import tasks as core_tasks
 from identity.models import User
 from identity.services import audit_record
 
@@ -82,7 +83,8 @@ def schedule(message_id: Any) -> None:
     """Ask a worker to deliver one message (now, or in-process in the embedded mode)."""
     from cases.tasks import deliver_outbox_message
 
-    deliver_outbox_message.delay(message_id=str(message_id))
+    # A broker that is down leaves the message to the sweep (the row is committed already).
+    core_tasks.enqueue(deliver_outbox_message, message_id=str(message_id))
 
 
 def deliver(message_id: Any) -> bool:
