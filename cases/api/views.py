@@ -159,16 +159,18 @@ class CaseTransitionView(CasesApiView):
         data.is_valid(raise_exception=True)
         action = data.validated_data["action"]
         if case.bundle_id is not None and action == Action.SUBMIT:
-            bundles.bundle_case_submit(case=case, actor=request.user)
+            changed = bundles.bundle_case_submit(case=case, actor=request.user)
         else:
-            services.case_transition(
+            changed = services.case_transition(
                 case=case,
                 action=action,
                 actor=request.user,
                 comment=data.validated_data["comment"],
                 payload=data.payload(),
             )
-        case = _visible_case(request, number)
+        # A step can give the case away (转办 to another department, reassignment): the
+        # caller is then shown it as it left them, not told it does not exist.
+        case = selectors.case_detail(request.user, number) or changed
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
 

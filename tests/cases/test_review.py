@@ -221,6 +221,32 @@ def test_a_hand_off_moves_the_case_to_the_other_departments_queue_through_the_ou
     }
 
 
+def test_a_hand_off_through_the_api_answers_with_the_case_as_it_left(
+    api_client, version, citizen, clerk, reviewer
+):
+    """The reviewer cannot see the case any more once it is handed off; the step still
+    succeeded and says so (it used to answer 404)."""
+    department, _receiver = other_department(version)
+    case = claimed_case(version, citizen, clerk, reviewer)
+    api_client.force_authenticate(fresh(reviewer))
+
+    response = api_client.post(
+        f"/api/v1/cases/{case.number}/transitions/",
+        {"action": "hand_off", "comment": "属于贵局职责", "department": department.credit_code},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["number"], body["state"], body["department"]) == (
+        case.number,
+        CaseState.ACCEPTED,
+        department.name,
+    )
+    assert body["next_actions"] == []
+    assert api_client.get(f"/api/v1/cases/{case.number}/").status_code == 404
+
+
 def test_a_hand_off_needs_another_department_and_a_reason(version, citizen, clerk, reviewer):
     case = claimed_case(version, citizen, clerk, reviewer)
     own = version.implementation.department
