@@ -286,6 +286,7 @@ def _system_step(case: Case, *, action: str, target: str, comment: Any = "") -> 
         to_state=target,
         at=now,
         comment=str(comment),
+        notify_pending=True,
     )
     audit_record(
         action=f"cases.{action}",

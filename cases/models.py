@@ -202,11 +202,20 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(_("time"))
     comment = models.TextField(_("comment"), blank=True)
     payload = models.JSONField(default=dict, blank=True)
+    # Set with the step when the applicant is to be told about it, cleared once they were:
+    # a step still set minutes later lost its task (broker down, worker killed) and is
+    # found again by cases.notifications.resend_lost.
+    notify_pending = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
+        indexes = [
+            models.Index(
+                fields=["at"], condition=Q(notify_pending=True), name="caseevent_notify_pending"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.from_state}→{self.to_state}"

@@ -8,6 +8,7 @@ console one of the demo without touching this module.
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -137,7 +138,36 @@ def case_event_notify(*, event_id: int) -> list[Notice]:
                 sms_sender().send(phone=person.phone, text=message.sms)
             except OSError:
                 logger.warning("SMS about case %s not sent", event.case.number, exc_info=True)
+    if event.notify_pending:
+        CaseEvent.objects.filter(pk=event.pk).update(notify_pending=False)
     return made
+
+
+# Younger than this, the task scheduled on commit is most likely still on its way; older than
+# the second, a message about the step would come too late to help (the timeline shows it).
+RESEND_AFTER = timedelta(minutes=5)
+RESEND_WITHIN = timedelta(days=7)
+RESEND_LIMIT = 500
+
+
+def resend_lost(*, older_than: timedelta = RESEND_AFTER, limit: int = RESEND_LIMIT) -> int:
+    """Schedule again the notifications of steps whose task was lost; returns how many. The
+    task is safe to run twice, so one still queued behind a slow worker costs nothing."""
+    from cases.tasks import notify_case_event
+
+    now = timezone.now()
+    lost = list(
+        CaseEvent.objects.filter(
+            notify_pending=True, at__lte=now - older_than, at__gt=now - RESEND_WITHIN
+        )
+        .order_by("at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for event_id in lost:
+        notify_case_event.delay(event_id=event_id)
+    if lost:
+        logger.warning("%s case notifications scheduled again", len(lost))
+    return len(lost)
 
 
 def certificate_event_notice(

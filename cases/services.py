@@ -595,6 +595,7 @@ def case_transition(
             at=timezone.now(),
             comment=comment,
             payload=payload,
+            notify_pending=True,
         )
         audit_record(
             action=f"cases.{action}",

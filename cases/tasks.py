@@ -8,7 +8,9 @@ from cases import notifications
 logger = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+# acks_late: a worker killed while sending is sent the task again (one notice per person and
+# step, whatever runs twice).
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_case_event(*, event_id: int) -> None:
     """Tell the applicant (and the agent) about a step of their case: inbox, e-mail, SMS.
     Running it again for the same step sends nothing twice."""
@@ -52,3 +54,9 @@ def sweep_outbox(*, older_than_seconds: int = 120) -> int:
     from cases import outbox
 
     return outbox.sweep(older_than=timedelta(seconds=older_than_seconds))
+
+
+@shared_task(ignore_result=True)
+def resend_lost_notifications(*, older_than_seconds: int = 300) -> int:
+    """Schedule again the case notifications whose task was lost (run by Celery beat)."""
+    return notifications.resend_lost(older_than=timedelta(seconds=older_than_seconds))
