@@ -111,7 +111,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down is a cache miss, not a 500 (core/cache.py).
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
         }
@@ -137,6 +138,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "cases.tasks.sweep_outbox",
         "schedule": 60.0,
         "kwargs": {"older_than_seconds": 120},
+    },
+    # Case notifications whose task was lost (broker down, worker killed).
+    "cases.resend_lost_notifications": {
+        "task": "cases.tasks.resend_lost_notifications",
+        "schedule": 120.0,
+        "kwargs": {"older_than_seconds": 300},
     },
     # 电子监察: raise and close the deadline cards (yellow/red), then tell the people concerned.
     "supervision.sweep_deadlines": {
@@ -230,7 +237,8 @@ PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=20 * 1024 *
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env.str("PORTAL_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A disk filling up during a write leaves no partial file (cases/uploads.py).
+    "default": {"BACKEND": "cases.uploads.UploadStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
