@@ -3,12 +3,14 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from core.errors import ApplicationError, ValidationFailed
 
@@ -46,11 +48,24 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
     return {}
 
 
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Answer every error as `{"detail": ..., "errors": {field: [...]}}` (API.md)."""
     if isinstance(exc, ApplicationError):
         errors = {key: [str(m) for m in messages] for key, messages in exc.errors.items()}
         return Response({"detail": str(exc.message), "errors": errors}, status=exc.status)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable (restarting, failing over): nothing was changed (the
+        # request's transaction rolled back) and a retry in a moment will do.
+        set_rollback()
+        detail = _("The service is briefly unavailable. Nothing was changed; please try again.")
+        return Response(
+            {"detail": detail, "errors": {}},
+            status=503,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -83,6 +98,7 @@ ERROR_STATUSES = {
     "413": "Too large.",
     "415": "Unsupported media type.",
     "429": "Throttled: try again later.",
+    "503": "The database is briefly unreachable: nothing changed, retry after `Retry-After`.",
 }
 ERROR_SCHEMA = {
     "type": "object",
