@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_notice_certificate_event'),
+        ("cases", "0007_notice_certificate_event"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseevent',
-            name='notify_pending',
+            model_name="caseevent",
+            name="notify_pending",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.AddIndex(
-            model_name='caseevent',
-            index=models.Index(condition=models.Q(('notify_pending', True)), fields=['at'], name='caseevent_notify_pending'),
+            model_name="caseevent",
+            index=models.Index(
+                condition=models.Q(("notify_pending", True)),
+                fields=["at"],
+                name="caseevent_notify_pending",
+            ),
         ),
     ]
