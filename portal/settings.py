@@ -145,6 +145,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 120.0,
         "kwargs": {"older_than_seconds": 300},
     },
+    # Stored files no row refers to (an upload rolled back, a render killed mid-way).
+    "portal.delete_orphan_files": {
+        "task": "portal.tasks.delete_orphan_files",
+        "schedule": 86400.0,
+    },
     # 电子监察: raise and close the deadline cards (yellow/red), then tell the people concerned.
     "supervision.sweep_deadlines": {
         "task": "supervision.tasks.sweep_deadlines",
