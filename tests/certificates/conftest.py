@@ -10,12 +10,14 @@ from certificates import services
 from certificates.constants import HolderKind, Layout
 from certificates.models import Certificate, CertificateType
 from identity.constants import Role
+from matters.constants import MaterialSource
 from tests.factories import (
     DepartmentFactory,
     EnterpriseFactory,
     MembershipFactory,
     UserFactory,
 )
+from tests.factories.matters import MaterialFactory, VersionFactory
 
 LICENCE_FIELDS = [
     {"key": "company_name", "label": "名称", "public": True},
@@ -136,3 +138,17 @@ def residence(residence_type, citizen, department):
         holder_user=citizen,
         data={"applicant_name": "张三", "residence_address": "宜昌市西陵区夷陵大道58号"},
     )
+
+
+@pytest.fixture
+def residence_service(residence_type):
+    """居住登记: asks for the 居住证 from the certificate library."""
+    version = VersionFactory(implementation__matter__name="居住登记")
+    MaterialFactory(
+        version=version,
+        key="residence_permit",
+        name="居住证",
+        source=MaterialSource.CERTIFICATE,
+        certificate_type="jzz",
+    )
+    return version

@@ -38,19 +38,6 @@ def food_licensing():
     return version
 
 
-@pytest.fixture
-def residence_service(residence_type):
-    version = VersionFactory(implementation__matter__name="居住登记")
-    MaterialFactory(
-        version=version,
-        key="residence_permit",
-        name="居住证",
-        source=MaterialSource.CERTIFICATE,
-        certificate_type="jzz",
-    )
-    return version
-
-
 def _draft(version, actor, organisation=None):
     return case_services.case_create(
         version=version,

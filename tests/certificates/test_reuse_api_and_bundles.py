@@ -9,32 +9,17 @@ from cases import bundles
 from cases.models import Case
 from certificates import services
 from certificates.models import CertificateUse
-from matters.constants import MaterialSource
 from tests.cases.conftest import pdf_file
 from tests.factories.matters import (
     BundleFactory,
     BundleItemFactory,
     FormFieldFactory,
-    MaterialFactory,
     VersionFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 CASES = "/api/v1/cases/"
-
-
-@pytest.fixture
-def residence_service(residence_type):
-    version = VersionFactory(implementation__matter__name="居住登记")
-    MaterialFactory(
-        version=version,
-        key="residence_permit",
-        name="居住证",
-        source=MaterialSource.CERTIFICATE,
-        certificate_type="jzz",
-    )
-    return version
 
 
 def _apply(api_client, **body):
