@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+# Two workers: each has its own test database (and Redis key prefix); about 3 min here.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install lint check-migrations imports security audit-deps pytest messages worker beat serve clean
 
