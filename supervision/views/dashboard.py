@@ -75,6 +75,17 @@ def _link(name: str, scope: dashboards.Scope, **extra: str) -> str:
     return reverse(name) + "?" + urlencode({**scope.query(), **extra})
 
 
+def _row_links(
+    name: str, scope: dashboards.Scope, credit_code: str, **figures: str
+) -> dict[str, str]:
+    """Links from one department's row to the cases or complaints behind each of its figures
+    (key → figure); a row of no department (e.g. the hall's) has none."""
+    return {
+        key: _link(name, scope, figure=figure, department=credit_code) if credit_code else ""
+        for key, figure in figures.items()
+    }
+
+
 def _kpi_link(kpi: kpis.Kpi, scope: dashboards.Scope) -> str:
     params = dict(kpi.link_params)
     if kpi.link_kind == "cases":
@@ -208,17 +219,14 @@ def home(request: HttpRequest) -> HttpResponse:
             {
                 "row": row,
                 "open": [row.open_by_state[state] for state in dashboards.OPEN_STATES],
-                "decided_url": _link(
-                    "dashboards:cases", scope, figure="decided", department=row.credit_code
-                ),
-                "late_url": _link(
-                    "dashboards:cases", scope, figure="decided_late", department=row.credit_code
-                ),
-                "open_url": _link(
-                    "dashboards:cases", scope, figure="open", department=row.credit_code
-                ),
-                "overdue_url": _link(
-                    "dashboards:cases", scope, figure="overdue", department=row.credit_code
+                **_row_links(
+                    "dashboards:cases",
+                    scope,
+                    row.credit_code,
+                    decided_url="decided",
+                    late_url="decided_late",
+                    open_url="open",
+                    overdue_url="overdue",
                 ),
             }
             for row in figures.departments
@@ -226,32 +234,26 @@ def home(request: HttpRequest) -> HttpResponse:
         "card_rows": [
             {
                 "row": row,
-                "yellow_url": _link(
-                    "dashboards:cases", scope, figure="cards_yellow", department=row.credit_code
-                )
-                if row.credit_code
-                else "",
-                "red_url": _link(
-                    "dashboards:cases", scope, figure="cards_red", department=row.credit_code
-                )
-                if row.credit_code
-                else "",
+                **_row_links(
+                    "dashboards:cases",
+                    scope,
+                    row.credit_code,
+                    yellow_url="cards_yellow",
+                    red_url="cards_red",
+                ),
             }
             for row in figures.cards
         ],
         "complaint_rows": [
             {
                 "row": row,
-                "received_url": _link(
-                    "dashboards:complaints", scope, figure="received", department=row.credit_code
-                )
-                if row.credit_code
-                else "",
-                "waiting_url": _link(
-                    "dashboards:complaints", scope, figure="waiting", department=row.credit_code
-                )
-                if row.credit_code
-                else "",
+                **_row_links(
+                    "dashboards:complaints",
+                    scope,
+                    row.credit_code,
+                    received_url="received",
+                    waiting_url="waiting",
+                ),
             }
             for row in figures.complaints
         ],
