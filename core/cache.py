@@ -25,8 +25,9 @@ def _fail_soft(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
     def call(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except RedisError:
-            logger.warning("Cache unavailable (%s): taken for a miss", name, exc_info=True)
+        except RedisError as error:
+            # One line per call, no traceback: an outage makes many of them.
+            logger.warning("Cache unavailable (%s): taken for a miss: %s", name, error)
             return fallback(*args, **kwargs)
 
     return call
