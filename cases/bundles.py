@@ -104,13 +104,11 @@ def bundle_case_create(
     on_behalf_of: User | None = None,
     organisation: Organisation | None = None,
     idempotency_key: str = "",
-    submit: bool = False,
 ) -> Case:
     """Start a bundle application: the parent case and one child per service of the bundle,
-    all in one transaction, optionally submitted at once. An agent needs an authorisation
-    covering every service of the bundle. With `submit`, an incomplete application creates
-    nothing (the 400 lists everything missing). The same idempotency key from the same
-    person returns the parent made the first time."""
+    all in one transaction. An agent needs an authorisation covering every service of the
+    bundle. The same idempotency key from the same person returns the parent made the first
+    time (cases.prefill.case_create_prefilled also submits it, all or nothing)."""
     if idempotency_key:
         existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -177,8 +175,6 @@ def bundle_case_create(
                     "children": [child.number for child in children],
                 },
             )
-            if submit:
-                parent = bundle_case_submit(case=parent, actor=actor)
     except IntegrityError:
         # A concurrent retry with the same key won: answer with its parent.
         if not idempotency_key:

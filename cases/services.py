@@ -98,10 +98,9 @@ def case_create(
     on_behalf_of: User | None = None,
     organisation: Organisation | None = None,
     idempotency_key: str = "",
-    submit: bool = False,
 ) -> Case:
-    """Start an application (a draft), optionally submitting it at once. The same
-    idempotency key from the same person returns the case made the first time."""
+    """Start an application (a draft). The same idempotency key from the same person returns
+    the case made the first time (cases.prefill.case_create_prefilled also submits it)."""
     if idempotency_key:
         existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -147,8 +146,6 @@ def case_create(
         if existing is None:
             raise
         return existing
-    if submit:
-        case = case_transition(case=case, action=Action.SUBMIT, actor=actor)
     return case
 
 

@@ -78,12 +78,10 @@ def in_order() -> Event:
 
 
 def _submitted(event: Event) -> Case:
-    return bundles.bundle_case_create(
-        bundle_code=event.bundle.code,
-        actor=event.citizen,
-        form_data={"applicant_name": "张三"},
-        submit=True,
+    parent = bundles.bundle_case_create(
+        bundle_code=event.bundle.code, actor=event.citizen, form_data={"applicant_name": "张三"}
     )
+    return bundles.bundle_case_submit(case=parent, actor=event.citizen)
 
 
 def _accepted(event: Event, callbacks) -> Case:

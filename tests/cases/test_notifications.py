@@ -146,9 +146,7 @@ def test_a_person_without_email_or_phone_still_gets_the_notice(
     person = UserFactory(email="", phone="")
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_create(
-            version=version, actor=person, form_data={"applicant_name": "王五"}, submit=False
-        )
+        services.case_create(version=version, actor=person, form_data={"applicant_name": "王五"})
         case = Case.objects.get()
         services.case_material_attach(
             case=case, actor=person, material_key="id_card", file=pdf_file(), name="a.pdf"

@@ -250,9 +250,8 @@ def bundle_parent(hall, citizen, clerk, django_capture_on_commit_callbacks) -> C
     for order in range(2):
         version = VersionFactory(implementation__region=hall.region, delivery_window=True)
         BundleItemFactory(bundle=bundle, implementation=version.implementation, order=order)
-    parent = bundles.bundle_case_create(
-        bundle_code=bundle.code, actor=citizen, form_data={}, submit=True
-    )
+    parent = bundles.bundle_case_create(bundle_code=bundle.code, actor=citizen, form_data={})
+    parent = bundles.bundle_case_submit(case=parent, actor=citizen)
     with django_capture_on_commit_callbacks(execute=True):
         case_services.case_transition(case=parent, action=Action.ACCEPT, actor=clerk)
     return Case.objects.get(pk=parent.pk)
