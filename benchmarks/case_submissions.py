@@ -14,7 +14,10 @@ Load: a fixed number of client threads (http.client, loopback only) for a fixed 
 2. submissions: POST /api/v1/cases/ (a draft) → POST …/materials/ (a 100 KB PDF) → POST
    …/transitions/ {"action": "submit"}, as the demo citizens with their API tokens; one
    submission per completed trio. The service is a published demo implementation whose only
-   required upload is that one material; its form is answered from GET /api/v1/matters/{code}/.
+   required upload is that one material; its form is answered from GET /api/v1/matters/{code}/;
+3. floor: the same three requests, same bodies and tokens, to /bench/floor, an API view that
+   authenticates, parses and answers without doing anything: the most a submission through
+   this API could reach on this machine, whatever the portal did.
 Then, in-process with Django's test client and CaptureQueriesContext: SQL queries per call of a
 submission, and per "my cases" page (HTML /cases/ and API /api/v1/cases/) for 1 and 20 cases.
 
@@ -88,7 +91,7 @@ def parse_args() -> argparse.Namespace:
         "--conn-max-age",
         type=int,
         default=None,
-        help="DATABASE_CONN_MAX_AGE for gunicorn (default: the portal's default, 0)",
+        help="DATABASE_CONN_MAX_AGE for gunicorn (default: the portal's, 60)",
     )
     args = parser.parse_args()
     args.duration = max(2.0, min(args.duration, 60.0))  # bounded: the run stays short
@@ -432,6 +435,35 @@ def submission_once(port: int, tally: Tally, worker: int, plan: Plan | None) -> 
         tally.completed += 1
 
 
+def floor_once(port: int, tally: Tally, worker: int, plan: Plan | None) -> None:
+    """The same three calls as a submission, with the same bodies, to /bench/floor: what the
+    API costs before any work of the portal's own (see benchmarks/hello_urls.py)."""
+    assert plan is not None
+    id_number = list(CITIZENS)[worker % len(CITIZENS)]
+    auth = {"Authorization": f"Token {plan.tokens[id_number]}", "Accept": "application/json"}
+    json_headers = {**auth, "Content-Type": "application/json"}
+    draft = json.dumps({"matter": plan.code, "form": plan.forms[id_number]}).encode()
+    body, content_type = multipart({"material": plan.material_key}, "file", "身份证.pdf", plan.pdf)
+    calls = [
+        ("floor 1 (draft body)", draft, json_headers),
+        ("floor 2 (100 KB upload)", body, {**auth, "Content-Type": content_type}),
+        ("floor 3 (submit body)", b'{"action": "submit"}', json_headers),
+    ]
+    started = time.perf_counter()
+    for label, payload, headers in calls:
+        timed(
+            tally,
+            label,
+            lambda p=payload, h=headers: request(
+                "POST", "/bench/floor", port=port, body=p, headers=h
+            ),
+            201,
+        )
+    with tally.lock:
+        tally.timings["floor (3 calls)"].append((time.perf_counter() - started) * 1000)
+        tally.completed += 1
+
+
 def load(
     once: Callable[[int, Tally, int, Plan | None], None],
     *,
@@ -613,6 +645,13 @@ def main() -> None:
                     concurrency=args.concurrency,
                     plan=the_plan,
                 )
+                floor, floor_seconds, floor_cpu = load(
+                    floor_once,
+                    port=args.port,
+                    duration=args.duration,
+                    concurrency=args.concurrency,
+                    plan=the_plan,
+                )
                 with contextlib.redirect_stdout(io.StringIO()):
                     per_submission = queries_per_submission(the_plan)
                     per_page = queries_per_my_cases_page(the_plan)
@@ -626,11 +665,12 @@ def main() -> None:
                 material_bytes=len(the_plan.pdf),
                 hello=(hello, hello_seconds, hello_cpu),
                 subs=(subs, subs_seconds, subs_cpu),
+                floor=(floor, floor_seconds, floor_cpu),
                 per_submission=per_submission,
                 per_page=per_page,
                 total_seconds=time.monotonic() - started,
             )
-            failed = bool(hello.errors or subs.errors)
+            failed = bool(hello.errors or subs.errors or floor.errors)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     sys.exit(1 if failed else 0)
@@ -646,11 +686,13 @@ def report(
     material_bytes: int,
     hello: tuple[Tally, float, float],
     subs: tuple[Tally, float, float],
+    floor: tuple[Tally, float, float],
     per_submission: dict[str, int],
     per_page: dict[str, tuple[int, int]],
     total_seconds: float,
 ) -> None:
     (hello_tally, hello_seconds, hello_cpu), (subs_tally, subs_seconds, subs_cpu) = hello, subs
+    floor_tally, floor_seconds, floor_cpu = floor
     hello_rate = hello_tally.completed / hello_seconds
     subs_rate = subs_tally.completed / subs_seconds
     print(
@@ -666,9 +708,11 @@ def report(
     print(f"{'call':24} {'count':>7} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
     rows = [("hello", hello_tally, hello_seconds)]
     rows += [(label, subs_tally, subs_seconds) for label in sorted(subs_tally.timings)]
+    rows += [(label, floor_tally, floor_seconds) for label in sorted(floor_tally.timings)]
     for label, tally, seconds in rows:
         timings = tally.timings[label]
-        errors = len(tally.errors) if label in ("hello", "submission (3 calls)") else ""
+        totals = ("hello", "submission (3 calls)", "floor (3 calls)")
+        errors = len(tally.errors) if label in totals else ""
         print(
             f"{label:24} {len(timings):7d} {len(timings) / seconds:8.1f} "
             f"{statistics.median(timings) if timings else 0:8.1f} "
@@ -680,6 +724,12 @@ def report(
     print(f"submissions: {subs_rate:.1f} per s (client CPU {subs_cpu / subs_seconds:.0%})")
     verdict = "meets" if ratio >= GOAL else "misses"
     print(f"ratio submissions/s ÷ hello-world/s: {ratio:.3f} ({verdict} the goal ≥ {GOAL})")
+    floor_rate = floor_tally.completed / floor_seconds
+    print(
+        f"floor: {floor_rate:.1f} trios of do-nothing API calls per s (client CPU "
+        f"{floor_cpu / floor_seconds:.0%}), ratio {floor_rate / hello_rate:.3f} to hello-world: "
+        f"the most any submission through this API could reach here"
+    )
     print()
     print("SQL queries per submission (in-process, test client):")
     for label, count in per_submission.items():
@@ -688,7 +738,7 @@ def report(
     for label, (one, twenty) in per_page.items():
         same = "constant" if one == twenty else "NOT CONSTANT"
         print(f"  {label:24} {one:4d} → {twenty:4d}  {same}")
-    for tally in (hello_tally, subs_tally):
+    for tally in (hello_tally, subs_tally, floor_tally):
         for error in sorted(set(tally.errors))[:5]:
             print(f"error: {error}")
     print(f"\ntotal run time: {total_seconds:.0f} s")
