@@ -78,7 +78,7 @@ def parse_args() -> argparse.Namespace:
         "--conn-max-age",
         type=int,
         default=None,
-        help="DATABASE_CONN_MAX_AGE for gunicorn (default: the portal's default, 0)",
+        help="DATABASE_CONN_MAX_AGE for gunicorn (default: the portal's, 60)",
     )
     args = parser.parse_args()
     args.redis_url = ""  # serving() starts a Celery worker only with a broker: none needed

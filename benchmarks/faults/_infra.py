@@ -222,7 +222,7 @@ def portal_env(
     database_url: str,
     redis_url: str,
     media: Path,
-    conn_max_age: int = 0,
+    conn_max_age: int = 60,  # the portal's default
 ) -> dict[str, str]:
     """The environment of the portal's processes, and of this one (set here too)."""
     env = {

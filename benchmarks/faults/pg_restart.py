@@ -15,7 +15,7 @@ its whole file; files without a row are counted; the audit chain is verified.
 
 Usage, from the repository root (as root, or as a user who may run initdb):
 
-    .venv/bin/python benchmarks/faults/pg_restart.py [--conn-max-age 60 --health-checks]
+    .venv/bin/python benchmarks/faults/pg_restart.py [--conn-max-age 0] [--no-health-checks]
 """
 
 import argparse
@@ -37,9 +37,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--duration", type=float, default=40.0, help="seconds of load")
     parser.add_argument("--restart-at", type=float, default=12.0, help="seconds into the load")
-    parser.add_argument("--conn-max-age", type=int, default=0, help="DATABASE_CONN_MAX_AGE")
     parser.add_argument(
-        "--health-checks", action="store_true", help="CONN_HEALTH_CHECKS in DATABASE_URL"
+        "--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE (the portal's: 60)"
+    )
+    parser.add_argument(
+        "--no-health-checks",
+        dest="health_checks",
+        action="store_false",
+        help="conn_health_checks=False in DATABASE_URL (the portal checks by default)",
     )
     return parser.parse_args()
 
@@ -118,7 +123,7 @@ def main() -> None:
         _infra.own_postgres(work) as postgres,
         _infra.own_redis(work) as redis_server,
     ):
-        url = postgres.url + ("?conn_health_checks=True" if args.health_checks else "")
+        url = postgres.url + ("" if args.health_checks else "?conn_health_checks=False")
         env = _infra.portal_env(
             database_url=url,
             redis_url=redis_server.url,

@@ -43,3 +43,25 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_database_connections_are_kept_and_checked_before_reuse_by_default():
+    # Opening a PostgreSQL connection per request cost submissions through the API more than
+    # a third of their throughput (docs/performance.md); a kept connection must be checked so
+    # that a database restart does not fail the next request (docs/reliability.md).
+    script = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_CONN_MAX_AGE"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["60", "True"]
