@@ -38,13 +38,22 @@ def cases_for(user: Any) -> QuerySet[Case]:
     )
 
 
+def visible_case(user: Any, number: str) -> Case | None:
+    """One case the person may see (None otherwise, so the caller answers 404), without what
+    only its page shows: enough to settle who may act on it."""
+    return cases_for(user).filter(number=number).first()
+
+
 def case_detail(user: Any, number: str) -> Case | None:
-    """One case the person may see (None otherwise, so the caller answers 404)."""
+    """One case the person may see (None otherwise), with what its page shows: materials,
+    timeline, and the service's questions and materials its checks read."""
     return (
         cases_for(user)
         .prefetch_related(
             "materials",
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+            "version__form_fields",
+            "version__materials",
         )
         .filter(number=number)
         .first()

@@ -7,6 +7,7 @@ from datetime import date
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm
@@ -222,6 +223,8 @@ def store_material(
 
 def _missing(case: Case) -> dict[str, list[Any]]:
     """Everything still missing, all at once (一次性告知)."""
+    # Read once here, though the certificate check below reads the materials too.
+    prefetch_related_objects([case.version], "form_fields", "materials")
     _cleaned, errors = clean_form_data(
         fields=list(case.version.form_fields.all()), data=case.form_data, complete=True
     )

@@ -26,7 +26,7 @@ Counting conventions (time limits count from acceptance, SPEC §3):
   every ``n >= 0``, and ``add_working_days(add_working_days(s, a), b) ==
   add_working_days(s, a + b)``.
 
-Cost: construction is linear in the number of holiday entries (a few thousand dates at most);
+Cost: construction sorts the exceptional dates (the package's are found once, at import);
 after that, ``working_days_between`` is O(log k) and ``add_working_days`` is O(log k · log n),
 with k the number of exceptional dates, so spans of decades are as cheap as a week. Both rely
 on the fact that, away from a finite set of *exceptional* dates (overrides and the package's
@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -108,6 +109,12 @@ _PACKAGE_EXCEPTIONS: frozenset[datetime.date] = frozenset(
 )
 
 
+# +1 for a working weekend day, -1 for a weekday off.
+_PACKAGE_CORRECTIONS: dict[datetime.date, int] = {
+    day: -1 if _is_weekday(day) else 1 for day in _PACKAGE_EXCEPTIONS
+}
+
+
 def _bundled_is_working_day(day: datetime.date) -> bool:
     """chinese-calendar's answer for the years it knows, weekends only for the others."""
     return _is_weekday(day) != (day in _PACKAGE_EXCEPTIONS)
@@ -138,14 +145,16 @@ class WorkingCalendar:
             overrides[day] = working
         object.__setattr__(self, "overrides", MappingProxyType(overrides))
 
-        exceptions = sorted(
-            day
-            for day in _PACKAGE_EXCEPTIONS.union(overrides)
-            if self.is_working_day(day) != _is_weekday(day)
-        )
-        prefix = [0]
-        for day in exceptions:
-            prefix.append(prefix[-1] + (1 if self.is_working_day(day) else -1))
+        # Built on the package's corrections, computed once: a calendar is made per request.
+        corrections = dict(_PACKAGE_CORRECTIONS)
+        for day, working in overrides.items():
+            correction = int(working) - int(_is_weekday(day))
+            if correction:
+                corrections[day] = correction
+            else:
+                corrections.pop(day, None)
+        exceptions = sorted(corrections)
+        prefix = itertools.accumulate((corrections[day] for day in exceptions), initial=0)
         object.__setattr__(self, "_ordinals", tuple(day.toordinal() for day in exceptions))
         object.__setattr__(self, "_prefix", tuple(prefix))
 

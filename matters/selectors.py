@@ -83,6 +83,17 @@ def published_version(code: str) -> ImplementationVersion | None:
     )
 
 
+def version_to_apply_for(code: str) -> ImplementationVersion | None:
+    """The published version of an implementation code with what an application reads of
+    it: its questions and materials (not the guide's fees and themes)."""
+    return (
+        published_versions()
+        .filter(implementation__code=code)
+        .prefetch_related("materials", "form_fields")
+        .first()
+    )
+
+
 def version_history(implementation: Implementation) -> QuerySet[ImplementationVersion]:
     return implementation.versions.select_related("created_by").order_by("-number")
 

@@ -53,8 +53,9 @@ PAGE_SIZE = OpenApiParameter(
 )
 
 
-def _visible_case(request: Request, number: str) -> Case:
-    case = selectors.case_detail(request.user, number)
+def _visible_case(request: Request, number: str, *, detail: bool = True) -> Case:
+    """The case, or 404; `detail` fetches what its representation shows too."""
+    case = (selectors.case_detail if detail else selectors.visible_case)(request.user, number)
     if case is None:
         raise Http404
     return case
@@ -98,7 +99,7 @@ class CaseListCreateView(generics.ListAPIView):
         values = data.validated_data
         version = None
         if values.get("matter"):
-            version = matter_selectors.published_version(values["matter"])
+            version = matter_selectors.version_to_apply_for(values["matter"])
             if version is None:
                 raise ValidationFailed(_("No published service has this code."), field="matter")
         principal = None
@@ -152,7 +153,8 @@ class CaseTransitionView(CasesApiView):
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer})
     def post(self, request: Request, number: str) -> Response:
-        case = _visible_case(request, number)  # who may act is settled before the input
+        # Who may act is settled before the input; the answer is read after the change.
+        case = _visible_case(request, number, detail=False)
         if not policies.may_act(policies.case_parties(request.user, case)):
             raise NotAllowed(_("You may not take this action on this case."))
         data = TransitionSerializer(data=request.data)
@@ -180,7 +182,8 @@ class CaseMaterialView(CasesApiView):
 
     @extend_schema(request=MaterialUploadSerializer, responses={201: CaseMaterialSerializer})
     def post(self, request: Request, number: str) -> Response:
-        case = _visible_case(request, number)  # who may upload is settled before the input
+        # Who may upload is settled before the input.
+        case = _visible_case(request, number, detail=False)
         if not policies.is_applicant_side(policies.case_parties(request.user, case)):
             raise NotAllowed(_("Only the applicant uploads the materials of an application."))
         data = MaterialUploadSerializer(data=request.data)
