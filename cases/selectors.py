@@ -39,9 +39,9 @@ def cases_for(user: Any) -> QuerySet[Case]:
 
 
 def visible_case(user: Any, number: str) -> Case | None:
-    """One case the person may see (None otherwise, so the caller answers 404), without what
-    only its page shows: enough to settle who may act on it."""
-    return cases_for(user).filter(number=number).first()
+    """One case the person may see (None otherwise, so the caller answers 404), its row
+    alone: enough to settle who may act on it (the action reads the rest under its lock)."""
+    return policies.cases_visible_to(user).filter(number=number).first()
 
 
 def case_detail(user: Any, number: str) -> Case | None:
