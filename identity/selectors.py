@@ -48,16 +48,10 @@ def memberships_of(user: User) -> QuerySet[Membership]:
 
 
 def user_roles(user: Any) -> frozenset[str]:
-    """The roles a person holds, cached on the user object for the request."""
+    """The roles a person holds (from the memberships read once per request)."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    cached = getattr(user, "_portal_roles", None)
-    if cached is None:
-        cached = frozenset(
-            Membership.objects.filter(user=user, is_active=True).values_list("role", flat=True)
-        )
-        user._portal_roles = cached
-    return cached
+    return frozenset(role for _org, role, _region in _memberships(user))
 
 
 def user_is_staff(user: Any) -> bool:

@@ -378,11 +378,11 @@ def test_the_bundle_application_page_needs_a_fixed_number_of_queries(
     )
     client.force_login(citizen)
 
-    # Session, user, roles by organisation, roles, case with bundle, its files, the bundle,
+    # Session, user, memberships (for roles), case with bundle, its files, the bundle,
     # its items, their versions, materials, questions, unread notices, session saved (3);
     # its services' cases with their questions and materials (pre-filled answers, shared
     # and certificate materials: none here, so no more).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.get(_edit_url(parent))
 
     assert response.status_code == 200

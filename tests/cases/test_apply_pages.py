@@ -547,9 +547,9 @@ def test_the_application_page_needs_a_fixed_number_of_queries(
     )
     client.force_login(citizen)
 
-    # session, user, roles by organisation, roles, the case, its files, questions, materials,
+    # session, user, memberships (for roles), the case, its files, questions, materials,
     # unread notices (header), and the session's new expiry (savepoint, update, release)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(f"/cases/{case.number}/edit/")
 
     assert response.status_code == 200

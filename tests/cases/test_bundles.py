@@ -375,8 +375,8 @@ def test_the_applicant_sees_the_parent_and_each_child_in_my_cases(
     parent = bundles.bundle_case_create(bundle_code="birth", actor=citizen, form_data={})
     api_client.force_authenticate(type(citizen).objects.get(pk=citizen.pk))
 
-    # roles, count, page, the calendar's overrides and the roles by organisation
-    with django_assert_num_queries(5):
+    # memberships (roles and roles by organisation), count, page, the calendar's overrides
+    with django_assert_num_queries(4):
         response = api_client.get(CASES)
 
     numbers = [parent.number, *(c.number for c in _children(parent))]

@@ -171,10 +171,9 @@ def test_my_cases_take_the_same_queries_however_many_cases(
         if number % 2:
             services.case_transition(case=case, action=Action.ACCEPT, actor=clerk)
     client.force_login(citizen)
-
-    # Session, user, roles by organisation, roles, count, calendar overrides, page, unread
-    # notices, and the session saved again (savepoint, update, release).
-    with django_assert_num_queries(11):
+    # Session, user, memberships (roles, roles by organisation), count, calendar overrides,
+    # page, unread notices, and the session saved again (savepoint, update, release).
+    with django_assert_num_queries(10):
         response = client.get(MINE)
 
     assert len(response.context["rows"]) == count
@@ -277,10 +276,10 @@ def test_the_case_page_takes_the_same_queries_however_long_the_timeline(
         services.case_transition(case=case, action=Action.CLAIM, actor=reviewer)
     client.force_login(citizen)
 
-    # Session, user, roles by organisation, roles, case, materials, events with actors,
+    # Session, user, memberships (for roles), case, materials, events with actors,
     # material names, calendar overrides, unread notices, the service's materials (for those
     # an e-certificate gives, 免提交, and those shared data gives), session saved (3).
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         response = client.get(f"/cases/{case.number}/")
 
     # submit, accept, route, claim; then release and claim again per round
