@@ -134,6 +134,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fix-up would close the database connections around every task (a new
+# PostgreSQL backend per task); with this it closes them only once in so many tasks, and
+# portal/celery.py treats each task as Django treats a request (CONN_MAX_AGE, health checks).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Task modules autodiscovery (which looks only for <app>.tasks) does not find.
 CELERY_IMPORTS = ["supervision.export_tasks"]

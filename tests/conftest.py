@@ -1,10 +1,15 @@
 """Fixtures shared by the whole suite."""
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -86,19 +91,89 @@ def _eager_celery(request) -> Iterator[None]:
 
 
 @pytest.fixture
-def celery_worker_on_redis(settings) -> Iterator[None]:
-    """A real Celery worker (in a thread) consuming from Redis on a queue of its own."""
+def worker_queue(settings) -> Iterator[str]:
+    """A Redis queue of this test's own; tasks go there instead of running eagerly."""
     if not settings.REDIS_URL:
         pytest.skip("needs REDIS_URL: a real broker for a real worker")
-    from celery.contrib.testing.worker import start_worker
-
-    queue = f"test-{uuid.uuid4().hex}"
+    name = f"test-{uuid.uuid4().hex}"
     previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
     celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    with start_worker(celery_app, queues=[queue], perform_ping_check=False, pool="solo"):
-        yield
+    celery_app.conf.task_default_queue = name
+    yield name
     celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+    redis.Redis.from_url(settings.REDIS_URL).delete(name)
+
+
+@pytest.fixture
+def celery_worker_on_redis(worker_queue) -> Iterator[None]:
+    """A real Celery worker (in a thread of this process) consuming this test's queue."""
+    from celery.contrib.testing.worker import start_worker as worker_thread
+
+    with worker_thread(celery_app, queues=[worker_queue], perform_ping_check=False, pool="solo"):
+        yield
+
+
+@dataclass
+class WorkerProcess:
+    process: subprocess.Popen
+    log: Path
+
+
+@pytest.fixture
+def start_worker(worker_queue, settings, tmp_path) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start Celery worker processes (`celery -A portal worker`, as deployed) on the test
+    database (PostgreSQL: shared with this process) and queue; killed at the end."""
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DATABASE_CONN_MAX_AGE": "60",
+    }
+    workers: list[WorkerProcess] = []
+
+    def start(
+        *, pool: str = "threads", concurrency: int = 4, application_name: str = ""
+    ) -> WorkerProcess:
+        """`application_name` names the worker's PostgreSQL connections (pg_stat_activity)."""
+        log = tmp_path / f"worker-{len(workers)}.log"
+        query = f"?application_name={application_name}" if application_name else ""
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "-Q",
+                worker_queue,
+                f"--pool={pool}",
+                f"--concurrency={concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+            ],
+            cwd=Path(__file__).resolve().parents[1],
+            env={**env, "DATABASE_URL": database_url + query},
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        workers.append(WorkerProcess(process, log))
+        return workers[-1]
+
+    yield start
+    for worker in workers:
+        if worker.process.poll() is None:
+            worker.process.kill()
+        worker.process.wait(10)
 
 
 @pytest.fixture

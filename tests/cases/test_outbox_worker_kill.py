@@ -6,29 +6,22 @@ Needs PostgreSQL (row locks, a database shared with the worker process) and Redi
 broker whose unacknowledged tasks stay with the dead worker); skipped otherwise.
 """
 
-import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 
 from cases import handoffs, outbox
-from cases.constants import CaseState, Channel
-from cases.models import Case, DepartmentNotice, Notice, OutboxMessage
+from cases.models import DepartmentNotice, Notice, OutboxMessage
 from identity.constants import Role
-from portal.celery import app as celery_app
-from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
-from tests.factories.matters import VersionFactory
+from tests.conftest import WorkerProcess
+from tests.factories import DepartmentFactory, MembershipFactory
+from tests.factories.cases import cases_in_review
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -36,7 +29,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 HAND_OFFS = 1000
 # The first worker is killed once this many hand-offs are delivered (some, not all).
 KILL_AFTER = 200
@@ -44,105 +36,11 @@ KILL_AFTER = 200
 WAIT_SECONDS = 120
 
 
-@pytest.fixture
-def queue(settings) -> Iterator[str]:
-    """A Redis queue of this test's own; tasks go there instead of running eagerly."""
-    if not settings.REDIS_URL:
-        pytest.skip("needs REDIS_URL: a real broker for a real worker")
-    name = f"test-outbox-{uuid.uuid4().hex}"
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = name
-    yield name
-    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-    redis.Redis.from_url(settings.REDIS_URL).delete(name)
-
-
-@dataclass
-class Worker:
-    process: subprocess.Popen
-    log: Path
-
-
-@pytest.fixture
-def start_worker(queue, settings, tmp_path) -> Iterator[Callable[[], Worker]]:
-    """Start Celery worker processes on the test database and queue; stopped at the end."""
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        # One connection per worker, not one per task.
-        "DATABASE_CONN_MAX_AGE": "60",
-    }
-    workers: list[Worker] = []
-
-    def start() -> Worker:
-        log = tmp_path / f"worker-{len(workers)}.log"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "-Q",
-                queue,
-                "--pool=threads",
-                "--concurrency=4",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=WARNING",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        workers.append(Worker(process, log))
-        return workers[-1]
-
-    yield start
-    for worker in workers:
-        if worker.process.poll() is None:
-            worker.process.kill()
-        worker.process.wait(10)
-
-
-def _cases(count: int) -> list[Case]:
-    """Cases under review in one department (written in bulk: the delivery is the point)."""
-    reviewer_department = DepartmentFactory()
-    applicant = UserFactory()
-    version = VersionFactory(implementation__department=reviewer_department)
-    prefix = uuid.uuid4().hex[:8]
-    return Case.objects.bulk_create(
-        Case(
-            number=f"{prefix}-{index:06d}",
-            version=version,
-            department=reviewer_department,
-            region=version.implementation.region,
-            state=CaseState.IN_REVIEW,
-            channel=Channel.ONLINE,
-            applicant=applicant,
-            created_by=applicant,
-        )
-        for index in range(count)
-    )
-
-
 def _delivered() -> int:
     return OutboxMessage.objects.filter(delivered_at__isnull=False).count()
 
 
-def _wait_until(condition: Callable[[], bool], what: str, worker: Worker) -> None:
+def _wait_until(condition: Callable[[], bool], what: str, worker: WorkerProcess) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while not condition():
         stopped = worker.process.poll() is not None
@@ -170,15 +68,15 @@ def _settled(queue_length: Callable[[], int]) -> Callable[[], bool]:
 
 
 def test_killing_the_worker_mid_delivery_loses_and_repeats_no_hand_off(
-    queue, start_worker, settings
+    worker_queue, start_worker, settings
 ):
-    cases = _cases(HAND_OFFS)
+    cases = cases_in_review(HAND_OFFS)
     receiving = DepartmentFactory(name="宜昌市自然资源和规划局")
     reviewer = MembershipFactory(role=Role.REVIEWER, organisation=receiving).user
     broker = redis.Redis.from_url(settings.REDIS_URL)
 
     def queue_length() -> int:
-        return broker.llen(queue)
+        return broker.llen(worker_queue)
 
     # 1,000 hand-offs written in one transaction; their tasks are sent when it commits.
     with transaction.atomic():
