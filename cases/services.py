@@ -223,7 +223,7 @@ def store_material(
 
 def _missing(case: Case) -> dict[str, list[Any]]:
     """Everything still missing, all at once (一次性告知)."""
-    # Read once here, though the certificate check below reads the materials too.
+    # One query each, though the checks below (the certificate check too) read them again.
     prefetch_related_objects([case.version], "form_fields", "materials")
     _cleaned, errors = clean_form_data(
         fields=list(case.version.form_fields.all()), data=case.form_data, complete=True

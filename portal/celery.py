@@ -18,9 +18,9 @@ app.autodiscover_tasks()
 @task_postrun.connect
 def _close_old_connections(task: Task, **kwargs: Any) -> None:
     """Around each task, as around a request: close a connection past CONN_MAX_AGE or broken
-    by an error, and have a kept one checked before its next use (CONN_HEALTH_CHECKS), so
-    a database restart costs no task. The fix-up keeps connections otherwise
-    (CELERY_DB_REUSE_MAX)."""
+    by an error, and have a kept one checked before its next use (CONN_HEALTH_CHECKS), so a
+    connection the database dropped while the worker waited (a restart) fails no task. The
+    fix-up keeps connections otherwise (CELERY_DB_REUSE_MAX)."""
     # An eager task runs inside its caller's transaction and connection: left alone.
     if not getattr(task.request, "is_eager", False):
         close_old_connections()
