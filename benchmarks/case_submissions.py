@@ -635,23 +635,16 @@ def main() -> None:
             setup_seconds = time.monotonic() - started
             with serving(args, env, workdir):
                 the_plan = plan(args.port)
-                hello, hello_seconds, hello_cpu = load(
-                    hello_once, port=args.port, duration=args.duration, concurrency=args.concurrency
-                )
-                subs, subs_seconds, subs_cpu = load(
-                    submission_once,
-                    port=args.port,
-                    duration=args.duration,
-                    concurrency=args.concurrency,
-                    plan=the_plan,
-                )
-                floor, floor_seconds, floor_cpu = load(
-                    floor_once,
-                    port=args.port,
-                    duration=args.duration,
-                    concurrency=args.concurrency,
-                    plan=the_plan,
-                )
+                phases = [
+                    load(
+                        once,
+                        port=args.port,
+                        duration=args.duration,
+                        concurrency=args.concurrency,
+                        plan=the_plan,
+                    )
+                    for once in (hello_once, submission_once, floor_once)
+                ]
                 with contextlib.redirect_stdout(io.StringIO()):
                     per_submission = queries_per_submission(the_plan)
                     per_page = queries_per_my_cases_page(the_plan)
@@ -663,14 +656,14 @@ def main() -> None:
                 conn_max_age=settings.DATABASES["default"]["CONN_MAX_AGE"],
                 setup_seconds=setup_seconds,
                 material_bytes=len(the_plan.pdf),
-                hello=(hello, hello_seconds, hello_cpu),
-                subs=(subs, subs_seconds, subs_cpu),
-                floor=(floor, floor_seconds, floor_cpu),
+                hello=phases[0],
+                subs=phases[1],
+                floor=phases[2],
                 per_submission=per_submission,
                 per_page=per_page,
                 total_seconds=time.monotonic() - started,
             )
-            failed = bool(hello.errors or subs.errors or floor.errors)
+            failed = any(tally.errors for tally, _seconds, _cpu in phases)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     sys.exit(1 if failed else 0)
