@@ -24,12 +24,19 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# The submission benchmark's demo citizens, service and answers serve the drills too.
+from benchmarks.case_submissions import (  # noqa: E402 - needs ROOT on the path
+    CITIZENS,
+    DEMO_PASSWORD,
+    SERVICE_NAME,
+    answer,
+)
+
 HOST = "127.0.0.1"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_PORT = 55432
 REDIS_PORT = 56379
 WEB_PORT = 8791
-DEMO_PASSWORD = "Demo-2026!"  # noqa: S105 - the published demo credential (README)
 BIN = Path(sys.executable).parent
 # How long a server waits for its port when another socket still holds it.
 BIND_WAIT_SECONDS = 90
@@ -423,35 +430,12 @@ def verdict(name: str, checks: dict[str, bool]) -> bool:
 
 # --- Applications through the API -------------------------------------------------------------
 
-SERVICE_NAME = "不动产登记资料查询"  # one required upload (the ID card)
-CITIZENS = {
-    "420502199003071234": ("张三", "13800000001"),
-    "11010519491231002X": ("李四", "13800000002"),
-    "420502195008080078": ("王奶奶", "13800000003"),
-}
-
 
 @dataclass
 class Service:
     code: str
     material_key: str
     forms: dict[str, dict[str, str]]  # ID number → answers
-
-
-def _answer(question: dict[str, Any], id_number: str) -> str:
-    name, phone = CITIZENS[id_number]
-    if question["key"] == "applicant_name":
-        return name
-    return {
-        "text": "故障演练申请",
-        "id_number": id_number,
-        "phone": phone,
-        "date": "2025-01-06",
-        "choice": (question.get("choices") or [""])[0],
-        "number": "1",
-        "credit_code": "91420500MA49ABCDED",
-        "address": "宜昌市西陵区夷陵大道58号",
-    }.get(question["field_type"], "")
 
 
 def service(*, port: int = WEB_PORT) -> Service:
@@ -466,7 +450,7 @@ def service(*, port: int = WEB_PORT) -> Service:
     ]
     questions = [q for q in guide["form_fields"] if q["field_type"] != "file" and q["required"]]
     forms = {
-        id_number: {q["key"]: _answer(q, id_number) for q in questions} for id_number in CITIZENS
+        id_number: {q["key"]: answer(q, id_number) for q in questions} for id_number in CITIZENS
     }
     return Service(code=code, material_key=uploads[0], forms=forms)
 
